@@ -1,0 +1,44 @@
+# The course's commands. Each one bootstraps .venv from requirements.txt when needed, so
+# on a fresh machine with Python 3.11 and pip, `make lab` and `make test` are all you need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: lab test outputs bench data lint book clean-venv help
+
+help:
+	@echo "make lab      open the course in JupyterLab (lesson 00)"
+	@echo "make test     run the whole test suite (unit, exercises, strict nbval)"
+	@echo "make outputs  re-execute notebooks and commit-ready outputs (NB=notebooks/NN_x.ipynb for one)"
+	@echo "make bench    time and measure peak memory of every notebook"
+	@echo "make data     regenerate datasets/ and SHA256SUMS from the seeded generator"
+	@echo "make lint     ruff check"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(STAMP)
+	COURSE_QUIET=1 $(BIN)/python -m pytest
+
+outputs: $(STAMP)
+	COURSE_QUIET=1 $(BIN)/python tools/execute_notebooks.py $(or $(NB),notebooks/*.ipynb)
+
+bench: $(STAMP)
+	COURSE_QUIET=1 $(BIN)/python tools/bench.py $(or $(NB),notebooks/*.ipynb)
+
+data: $(STAMP)
+	$(BIN)/python datasets/generate.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

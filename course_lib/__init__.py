@@ -1,0 +1,95 @@
+"""course_lib: the helper package of the course *Privacy-Preserving and Responsible ML in Python*.
+
+Each lesson has one module (``basics`` for lesson 01, ``dp`` for lesson 04, ...); the shared
+modules are :mod:`course_lib.data` (the shipped datasets), :mod:`course_lib.plotting` (the one
+plot style) and :mod:`course_lib.exercises` (checked exercises).
+
+Every lesson starts with::
+
+    import course_lib
+    rng = course_lib.setup(seed=0)
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+from typing import TypeVar
+
+import numpy as np
+
+__all__ = ["setup", "progress", "quiet", "versions", "BENIGN_WARNINGS", "__version__"]
+__version__ = "0.1.0"
+
+#: Libraries whose versions the environment check prints (distribution names).
+KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "matplotlib", "cryptography", "diffprivlib", "fairlearn", "shap")
+
+#: The only warnings :func:`setup` silences: (category, message regex, why it is benign).
+#: Everything else stays visible, because a warning is often the lesson (e.g. diffprivlib's
+#: ``PrivacyLeakWarning``). Add an entry here, with its reason, rather than silencing broadly.
+BENIGN_WARNINGS: tuple[tuple[type[Warning], str, str], ...] = (
+    (UserWarning, r"FigureCanvasAgg is non-interactive", "plt.show() under the Agg backend of tests"),
+    (DeprecationWarning, r"Jupyter is migrating its paths", "jupyter_core notice, not about course code"),
+    (UserWarning, r"IProgress not found", "tqdm without ipywidgets in plain Python"),
+)
+
+T = TypeVar("T")
+
+
+def quiet() -> bool:
+    """True when progress bars must stay silent: tests, committed outputs, CI.
+
+    The one switch is the environment variable ``COURSE_QUIET`` (``1`` silences); the test
+    suite and ``make outputs`` set it, a person at the keyboard does not.
+    """
+    return os.environ.get("COURSE_QUIET", "0") not in ("", "0", "false", "False")
+
+
+def progress(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterator[T]:
+    """Wrap a slow loop in a tqdm progress bar, unless :func:`quiet` says not to."""
+    if quiet():
+        yield from iterable
+        return
+    from tqdm.auto import tqdm
+
+    yield from tqdm(iterable, desc=desc, total=total, leave=False)
+
+
+def versions(libraries: Iterable[str] = KEY_LIBRARIES) -> dict[str, str]:
+    """Installed versions of ``libraries`` (distribution names), without importing them."""
+    found = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
+    for name in libraries:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def setup(seed: int = 0, *, style: bool = True, show_versions: bool = True) -> np.random.Generator:
+    """Prepare a lesson: seed, plot style, benign warnings off, versions printed.
+
+    Seeds Python's :mod:`random` and NumPy's legacy global generator (some libraries still
+    draw from it), applies the course plot style, silences only :data:`BENIGN_WARNINGS`,
+    prints one line of key library versions, and returns a fresh
+    ``numpy.random.Generator`` seeded with ``seed`` for the lesson to pass around.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    random.seed(int(seed))
+    np.random.seed(int(seed))  # noqa: NPY002 - libraries that use the legacy global generator
+    for category, message, _why in BENIGN_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=category)
+    if style:
+        from course_lib.plotting import apply_style
+
+        apply_style()
+    if show_versions:
+        line = " | ".join(f"{k} {v}" for k, v in versions().items())
+        print(f"course_lib {__version__} | seed {seed} | {line}")
+    return np.random.default_rng(int(seed))

@@ -1,0 +1,455 @@
+"""Checked exercises: ``check()``, levelled ``hint()``, ``solution()``.
+
+Written for this course in the spirit of Kaggle's learntools. A lesson's problems live in
+``course_lib/exercises/lessonNN.py``; a notebook binds them with
+``from course_lib.exercises.lesson01 import q1, q2, q3`` and a student writes::
+
+    answer = ____          # replace the placeholder
+    q1.check(answer)       # specific feedback; a placeholder counts as "not attempted"
+    q1.hint()              # the next hint; q1.hint(2) a given level
+    q1.solution()          # the reference solution, as code
+
+Problem types:
+
+* :class:`ValueProblem`: a number (or array) compared with a tolerance.
+* :class:`FunctionProblem`: a function run against test cases, including bad input that
+  must raise.
+* :class:`CustomProblem`: any behavioural check written as a function.
+* :class:`ReflectionProblem`: a free-text question whose check reveals a discussion.
+
+Every problem carries its ``reference`` solution as code, a ``setup`` snippet with the
+context the notebook provides, and typical ``mistakes`` (code too).
+``tests/test_exercises.py`` runs every solution (it must pass) and every mistake (it must
+fail) for every lesson, so a broken exercise fails the build.
+
+``check()`` never raises: an answer that crashes is reported as incorrect with the error.
+Results are :class:`Feedback` objects: they render as coloured boxes in JupyterLab, as
+plain text elsewhere, and ``bool(feedback)`` is True only when the answer is correct.
+"""
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "____",
+    "Feedback",
+    "Incorrect",
+    "Case",
+    "Problem",
+    "ValueProblem",
+    "FunctionProblem",
+    "CustomProblem",
+    "ReflectionProblem",
+    "is_placeholder",
+    "problems_of",
+]
+
+
+class _Placeholder:
+    """The ``____`` blank in starter code. Any arithmetic, comparison or call on it gives
+    the placeholder back, so an unfinished expression stays "not attempted"."""
+
+    _instance: _Placeholder | None = None
+
+    def __new__(cls) -> _Placeholder:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def _same(self, *args: object, **kwargs: object) -> _Placeholder:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __pow__ = __rpow__ = _same
+    __mod__ = __rmod__ = __neg__ = __pos__ = __abs__ = __call__ = __getitem__ = _same
+    __lt__ = __le__ = __gt__ = __ge__ = __and__ = __rand__ = __or__ = __ror__ = _same
+    __getattr__ = _same  # type: ignore[assignment]
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+#: The blank students replace.
+____ = _Placeholder()
+
+
+def is_placeholder(value: object) -> bool:
+    """True if ``value`` is, or contains, or (for a function) uses the ``____`` blank."""
+    if value is ____:
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(is_placeholder(v) for v in value)
+    if isinstance(value, dict):
+        return any(is_placeholder(v) for v in value.values())
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        return _code_uses_placeholder(code)
+    return False
+
+
+def _code_uses_placeholder(code: Any) -> bool:
+    if "____" in code.co_names:
+        return True
+    return any(_code_uses_placeholder(c) for c in code.co_consts if hasattr(c, "co_names"))
+
+
+class Incorrect(Exception):
+    """Raised by a custom checker with the message the student should read."""
+
+
+# --------------------------------------------------------------------------------------
+# Feedback objects: what check(), hint() and solution() return
+# --------------------------------------------------------------------------------------
+
+_STYLES = {
+    "correct": ("Correct", "#009E73"),
+    "incorrect": ("Incorrect", "#D55E00"),
+    "unattempted": ("Not attempted yet", "#E69F00"),
+    "discussion": ("Thank you: here is our discussion", "#0072B2"),
+    "hint": ("Hint", "#56B4E9"),
+    "solution": ("Solution", "#CC79A7"),
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of ``check()``, ``hint()`` or ``solution()``.
+
+    ``status`` is one of correct, incorrect, unattempted, discussion, hint, solution;
+    ``message`` is the text; ``code`` optional code to show (solutions).
+    """
+
+    status: str
+    message: str
+    title: str = ""
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in _STYLES:
+            raise ValueError(f"status must be one of {sorted(_STYLES)}, got {self.status!r}")
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def heading(self) -> str:
+        label = _STYLES[self.status][0]
+        return f"{label} ({self.title})" if self.title else label
+
+    def __str__(self) -> str:
+        parts = [f"{self.heading()}: {self.message}" if self.message else self.heading()]
+        if self.code:
+            parts.append(textwrap.indent(self.code.strip("\n"), "    "))
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        colour = _STYLES[self.status][1]
+        body = f"<b style='color:{colour}'>{html.escape(self.heading())}</b>"
+        if self.message:
+            body += f" {html.escape(self.message)}"
+        if self.code:
+            body += f"<pre style='margin:6px 0 0 0'>{html.escape(self.code.strip())}</pre>"
+        return f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:4px 0'>{body}</div>"
+
+
+# --------------------------------------------------------------------------------------
+# Problems
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Problem:
+    """Base class. Subclasses implement :meth:`_check`, returning a message when correct
+    and raising :class:`Incorrect` with specific feedback when not.
+
+    ``answer_name`` is the variable (or function) the starter code defines; ``reference``
+    is the solution code that defines it (``solution()`` shows it); ``setup`` is the context the notebook has already
+    run (imports, loaded data); ``mistakes`` are typical wrong solutions, as code.
+    """
+
+    title: str
+    answer_name: str
+    reference: str
+    hints: Sequence[str]
+    setup: str = ""
+    mistakes: Sequence[str] = ()
+    explanation: str = ""
+    _hints_shown: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.hints:
+            raise ValueError(f"{self.title!r}: give at least one hint")
+        if not self.answer_name.isidentifier():
+            raise ValueError(f"answer_name must be a Python identifier, got {self.answer_name!r}")
+
+    def check(self, answer: Any = ____) -> Feedback:
+        """Check ``answer``; never raises."""
+        if is_placeholder(answer):
+            return Feedback(
+                "unattempted",
+                f"replace the ____ placeholder in `{self.answer_name}` with your answer, then check again.",
+                self.title,
+            )
+        try:
+            message = self._check(answer)
+        except Incorrect as wrong:
+            return Feedback("incorrect", str(wrong), self.title)
+        except Exception as exc:  # the student's code raised: report it, do not crash
+            return Feedback("incorrect", f"checking your answer raised {type(exc).__name__}: {exc}", self.title)
+        return Feedback("correct", message or self.explanation, self.title)
+
+    def _check(self, answer: Any) -> str:
+        raise NotImplementedError
+
+    def hint(self, level: int | None = None) -> Feedback:
+        """Show the next hint, or hint number ``level`` (1-based)."""
+        n = len(self.hints)
+        if level is None:
+            self._hints_shown = min(self._hints_shown + 1, n)
+            level = self._hints_shown
+        elif isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= n:
+            return Feedback("hint", f"level must be an int from 1 to {n}, got {level!r}", self.title)
+        more = f" (call hint() again for hint {level + 1} of {n})" if level < n else ""
+        return Feedback("hint", f"{level}/{n}: {self.hints[level - 1]}{more}", self.title)
+
+    def solution(self) -> Feedback:
+        """Show the reference solution as code, with its explanation."""
+        return Feedback("solution", self.explanation, self.title, code=self.solution_code())
+
+    def solution_code(self) -> str:
+        return textwrap.dedent(self.reference).strip("\n")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=4, threshold=8)
+    if isinstance(value, pd.DataFrame):
+        return f"a DataFrame of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _as_number(answer: Any, name: str) -> float | np.ndarray:
+    if isinstance(answer, bool):
+        raise Incorrect(f"`{name}` is a bool ({answer}); a number is expected.")
+    if isinstance(answer, str):
+        raise Incorrect(f"`{name}` is the text {answer!r}; a number is expected, not a string.")
+    try:
+        value = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise Incorrect(f"`{name}` is {type(answer).__name__}, which is not a number.") from exc
+    return float(value) if value.ndim == 0 else value
+
+
+@dataclass(kw_only=True)
+class ValueProblem(Problem):
+    """A numeric answer (scalar or array) within ``rtol``/``atol`` of ``expected``.
+
+    ``expected`` may be a function of no arguments, evaluated at check time (so it can be
+    computed from the shipped data). ``known_mistakes`` maps a function of no arguments to
+    a list of ``(wrong value, message)`` pairs: an answer matching one gets that message.
+    """
+
+    expected: float | Sequence[float] | Callable[[], Any] = 0.0
+    rtol: float = 1e-3
+    atol: float = 1e-9
+    known_mistakes: Callable[[], Sequence[tuple[Any, str]]] | Sequence[tuple[Any, str]] = ()
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.rtol < 0 or self.atol < 0:
+            raise ValueError(f"tolerances must be >= 0, got rtol={self.rtol}, atol={self.atol}")
+
+    def expected_value(self) -> float | np.ndarray:
+        value = self.expected() if callable(self.expected) else self.expected
+        value = np.asarray(value, dtype=float)
+        return float(value) if value.ndim == 0 else value
+
+    def _close(self, a: float | np.ndarray, b: float | np.ndarray) -> bool:
+        return bool(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=self.rtol, atol=self.atol))
+
+    def _check(self, answer: Any) -> str:
+        got = _as_number(answer, self.answer_name)
+        want = self.expected_value()
+        if self._close(got, want):
+            return self.explanation or f"`{self.answer_name}` = {_describe(got)}{self.unit}."
+        mistakes = self.known_mistakes() if callable(self.known_mistakes) else self.known_mistakes
+        for value, message in mistakes:
+            wrong = np.asarray(value, dtype=float)
+            if self._close(got, float(wrong) if wrong.ndim == 0 else wrong):
+                raise Incorrect(message)
+        if np.shape(got) != np.shape(want):
+            raise Incorrect(f"`{self.answer_name}` has shape {np.shape(got)}, expected {np.shape(want)}.")
+        if isinstance(got, float):
+            if math.isnan(got):
+                raise Incorrect(f"`{self.answer_name}` is NaN: look for a division by zero or missing values.")
+            direction = "too high" if got > want else "too low"
+            size = abs(got - want) / max(abs(want), 1e-12)
+            how = "far" if size > 0.5 else "a little"
+            raise Incorrect(f"`{self.answer_name}` = {_describe(got)}{self.unit} is {how} {direction}.")
+        bad = ~np.isclose(got, want, rtol=self.rtol, atol=self.atol)
+        raise Incorrect(f"{int(bad.sum())} of {bad.size} values of `{self.answer_name}` are off.")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case of a :class:`FunctionProblem`.
+
+    ``expected`` is compared with tolerance (numbers, arrays, frames) or equality; set
+    ``raises`` to an exception type when the call must raise it instead. ``why`` is told
+    to the student when the case fails.
+    """
+
+    args: tuple = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    expected: Any = None
+    raises: type[BaseException] | None = None
+    why: str = ""
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+
+def _equal(got: Any, want: Any, rtol: float, atol: float) -> bool:
+    if isinstance(want, pd.DataFrame):
+        if not isinstance(got, pd.DataFrame):
+            return False
+        try:
+            pd.testing.assert_frame_equal(
+                got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False, rtol=rtol, atol=atol
+            )
+        except AssertionError:
+            return False
+        return True
+    if isinstance(want, pd.Series):
+        got = pd.Series(got) if not isinstance(got, pd.Series) else got
+        return _equal(got.to_numpy(), want.to_numpy(), rtol, atol)
+    if want is None:
+        return got is None
+    if isinstance(want, bool):
+        return isinstance(got, (bool, np.bool_)) and bool(got) == want
+    if isinstance(want, (str, bytes)):
+        return isinstance(got, type(want)) and got == want
+    if isinstance(want, (set, frozenset)):
+        return set(got) == set(want) if isinstance(got, (set, frozenset, list, tuple)) else False
+    if isinstance(want, Mapping):
+        return isinstance(got, Mapping) and set(got) == set(want) and all(
+            _equal(got[k], want[k], rtol, atol) for k in want
+        )
+    try:
+        g = np.asarray(got, dtype=float)
+        w = np.asarray(want, dtype=float)
+    except (TypeError, ValueError):
+        return bool(got == want)
+    return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _call_text(name: str, case: Case) -> str:
+    parts = [_describe(a) for a in case.args] + [f"{k}={_describe(v)}" for k, v in case.kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+@dataclass(kw_only=True)
+class FunctionProblem(Problem):
+    """A function that must pass every :class:`Case`; ``cases`` may be a function of no
+    arguments returning the cases (to build them from the shipped data)."""
+
+    cases: Sequence[Case] | Callable[[], Sequence[Case]] = ()
+
+    def _check(self, answer: Any) -> str:
+        if not callable(answer):
+            raise Incorrect(f"`{self.answer_name}` should be a function, got {type(answer).__name__}.")
+        cases = self.cases() if callable(self.cases) else self.cases
+        for case in cases:
+            call = _call_text(self.answer_name, case)
+            why = f" {case.why}" if case.why else ""
+            try:
+                got = answer(*case.args, **dict(case.kwargs))
+            except Exception as exc:
+                if case.raises is not None and isinstance(exc, case.raises):
+                    continue
+                expected = f"should raise {case.raises.__name__}" if case.raises else "should not raise"
+                raise Incorrect(f"{call} raised {type(exc).__name__}: {exc}; it {expected}.{why}") from exc
+            if case.raises is not None:
+                raise Incorrect(f"{call} returned {_describe(got)}; it should raise {case.raises.__name__}.{why}")
+            if is_placeholder(got):
+                raise Incorrect(f"{call} returned the ____ placeholder: finish the function body.")
+            if not _equal(got, case.expected, case.rtol, case.atol):
+                raise Incorrect(f"{call} returned {_describe(got)}, expected {_describe(case.expected)}.{why}")
+        return self.explanation or f"`{self.answer_name}` passed all {len(cases)} test cases."
+
+
+@dataclass(kw_only=True)
+class CustomProblem(Problem):
+    """Any behavioural check: ``checker(answer)`` raises :class:`Incorrect` with specific
+    feedback, or returns a message (or None) when the answer is right."""
+
+    checker: Callable[[Any], str | None] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not callable(self.checker):
+            raise TypeError(f"{self.title!r}: checker must be callable")
+
+    def _check(self, answer: Any) -> str:
+        assert self.checker is not None
+        return self.checker(answer) or ""
+
+
+@dataclass(kw_only=True)
+class ReflectionProblem(Problem):
+    """A question to think about: checking any written answer reveals our discussion.
+
+    There is no right answer to test; an empty or one-word answer is sent back.
+    """
+
+    discussion: str = ""
+    min_words: int = 5
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.discussion:
+            raise ValueError(f"{self.title!r}: a reflection needs its discussion")
+
+    def check(self, answer: Any = ____) -> Feedback:
+        if is_placeholder(answer) or not isinstance(answer, str) or not answer.strip():
+            return Feedback(
+                "unattempted",
+                f"write your answer as text in `{self.answer_name}` (a few sentences), then check again.",
+                self.title,
+            )
+        if len(answer.split()) < self.min_words:
+            return Feedback(
+                "incorrect", f"write at least {self.min_words} words: explain your reasoning.", self.title
+            )
+        return Feedback("discussion", self.discussion, self.title)
+
+    def solution(self) -> Feedback:
+        return Feedback("solution", self.discussion, self.title)
+
+
+def problems_of(module: Any) -> dict[str, Problem]:
+    """The problems a lesson module defines, by variable name (``q1``, ``q2``, ...)."""
+    return {k: v for k, v in vars(module).items() if isinstance(v, Problem)}

@@ -1,0 +1,162 @@
+"""Exercises of lesson 00 (welcome): a first look at the shipped data.
+
+q1 a value (share of consenting patients), q2 a function (the Luhn check on card-format
+numbers), q3 a custom check (readmission rate by hospital), q4 a reflection.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from course_lib.data import load_patients
+from course_lib.exercises import Case, CustomProblem, FunctionProblem, Incorrect, ReflectionProblem, ValueProblem
+
+_SETUP = """
+import pandas as pd
+from course_lib.data import load_patients
+patients = load_patients()
+"""
+
+
+def _consent_share() -> float:
+    return float(load_patients()["research_consent"].mean())
+
+
+q1 = ValueProblem(
+    title="Q1 share of patients who consented to research",
+    answer_name="consent_share",
+    setup=_SETUP,
+    expected=_consent_share,
+    rtol=1e-6,
+    known_mistakes=lambda: [
+        (load_patients()["research_consent"].sum(), "that is the number of consenting patients; give the share, between 0 and 1."),
+        (100 * _consent_share(), "that is a percentage; give the share as a fraction between 0 and 1."),
+        (1 - _consent_share(), "that is the share who did NOT consent (research_consent is 1 for consent)."),
+    ],
+    hints=[
+        "The column research_consent holds 1 for yes and 0 for no.",
+        "The mean of a 0/1 column is the share of ones.",
+    ],
+    reference="""
+consent_share = patients["research_consent"].mean()
+""",
+    mistakes=[
+        'consent_share = patients["research_consent"].sum()',
+        'consent_share = 100 * patients["research_consent"].mean()',
+    ],
+    explanation="the mean of a 0/1 column is the share of ones: about four in five patients consented.",
+)
+
+
+def _luhn_cases() -> list[Case]:
+    cards = load_patients()["card_number"].head(3).tolist()
+    broken = cards[0][:-1] + str((int(cards[0][-1]) + 1) % 10)
+    return [
+        Case((cards[0],), expected=True, why="Every card_number in the data passes the Luhn check."),
+        Case((cards[1].replace("-", " "),), expected=True, why="Spaces are separators, like dashes."),
+        Case((cards[2].replace("-", ""),), expected=True, why="Numbers without separators must work too."),
+        Case((broken,), expected=False, why="Changing the last digit must break the check."),
+        Case(("79927398713",), expected=True, why="The classic Luhn example 79927398713 is valid."),
+        Case(("79927398710",), expected=False, why="79927398710 is the classic invalid example."),
+        Case(("4111-1111-1111-111x",), raises=ValueError, why="Letters are not allowed: raise ValueError."),
+    ]
+
+
+q2 = FunctionProblem(
+    title="Q2 the Luhn check on card-format numbers",
+    answer_name="luhn_valid",
+    setup=_SETUP,
+    cases=_luhn_cases,
+    hints=[
+        "Remove dashes and spaces first; if anything but digits remains, raise ValueError.",
+        "Walk the digits from the RIGHT. Double every second digit, starting with the second from the right.",
+        "When doubling gives more than 9, subtract 9. The number is valid when the total is divisible by 10.",
+    ],
+    reference="""
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "").replace(" ", "")
+    if not digits.isdigit():
+        raise ValueError(f"not a card number: {number!r}")
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        d = int(char)
+        if position % 2 == 1:      # every second digit from the right
+            d = d * 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+""",
+    mistakes=[
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "").replace(" ", "")
+    total = 0
+    for position, char in enumerate(digits):   # from the left: wrong for odd lengths
+        d = int(char)
+        if position % 2 == 1:
+            d = d * 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+''',
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "")
+    return sum(int(c) for c in digits) % 10 == 0   # forgot the doubling
+''',
+    ],
+    explanation="the Luhn checksum catches every single-digit typo; it is a format check, not a secret.",
+)
+
+
+def _check_rates(answer: Any) -> str:
+    truth = load_patients().groupby("hospital")["readmitted_30d"].mean().sort_values(ascending=False)
+    if not isinstance(answer, pd.Series):
+        raise Incorrect(f"`rates` should be a pandas Series indexed by hospital, got {type(answer).__name__}.")
+    if set(answer.index) != set(truth.index):
+        raise Incorrect(f"the index should be the five hospitals {sorted(truth.index)}, got {sorted(map(str, answer.index))}.")
+    if (answer > 1).any():
+        raise Incorrect("some values exceed 1: you counted readmissions; divide by the number of patients (use mean).")
+    aligned = answer.reindex(truth.index).astype(float)
+    if not (aligned - truth).abs().lt(1e-9).all():
+        raise Incorrect("the rates are not the share of readmitted patients per hospital.")
+    if list(answer.index) != list(truth.index):
+        raise Incorrect("the rates are right but not sorted from highest to lowest.")
+    return f"{truth.index[0]} has the highest rate ({truth.iloc[0]:.2f}) and {truth.index[-1]} the lowest ({truth.iloc[-1]:.2f})."
+
+
+q3 = CustomProblem(
+    title="Q3 readmission rate by hospital, highest first",
+    answer_name="rates",
+    setup=_SETUP,
+    checker=_check_rates,
+    hints=[
+        "Group the patients by hospital and look at readmitted_30d.",
+        "The rate is the mean of the 0/1 outcome; sort_values(ascending=False) orders it.",
+    ],
+    reference="""
+rates = patients.groupby("hospital")["readmitted_30d"].mean().sort_values(ascending=False)
+""",
+    mistakes=[
+        'rates = patients.groupby("hospital")["readmitted_30d"].sum().sort_values(ascending=False)',
+        'rates = patients.groupby("hospital")["readmitted_30d"].mean()',
+    ],
+)
+
+q4 = ReflectionProblem(
+    title="Q4 reflection: learning from history",
+    answer_name="my_answer",
+    hints=["Where did the approved labels come from, and could group membership leak through other columns?"],
+    reference="",
+    discussion=(
+        "The approved column records what loan officers decided, not whether applicants repaid. "
+        "If those decisions were biased, a model trained to imitate them learns the bias. Removing "
+        "the group column does not help when another column carries the same information: in this "
+        "data zip_area is strongly correlated with group (a proxy), and income differs by group too. "
+        "Lesson 07 measures this with fairlearn and compares approved with the repaid ground truth, "
+        "which only synthetic data lets us know."
+    ),
+)

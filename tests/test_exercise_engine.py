@@ -1,0 +1,162 @@
+"""The exercise engine itself: placeholders, feedback, hints, solutions, rendering."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib.exercises import (
+    Case,
+    CustomProblem,
+    Feedback,
+    FunctionProblem,
+    Incorrect,
+    ReflectionProblem,
+    ValueProblem,
+    ____,
+    is_placeholder,
+)
+
+
+def value_problem(**kw):
+    args = dict(title="T", answer_name="x", reference="x = 2.0", hints=["h1", "h2"], expected=2.0, rtol=0.01)
+    args.update(kw)
+    return ValueProblem(**args)
+
+
+def test_placeholder_propagates_and_never_raises():
+    assert is_placeholder(____ * 2 + 1)
+    assert is_placeholder(____.mean())
+    assert is_placeholder([1, ____])
+    assert is_placeholder({"a": ____})
+    assert not is_placeholder(0)
+    assert list(____) == [] and repr(____) == "____"
+
+    def unfinished(df):
+        return df[____]
+
+    def nested(df):
+        def inner():
+            return ____
+        return inner
+
+    assert is_placeholder(unfinished) and is_placeholder(nested)
+    assert not is_placeholder(lambda df: df)
+
+
+def test_value_problem_statuses():
+    q = value_problem(known_mistakes=[(200.0, "percentage, not share")])
+    assert q.check().status == "unattempted"
+    assert q.check(____).status == "unattempted"
+    assert q.check(2.01).correct and bool(q.check(2.01))
+    assert "too high" in q.check(2.5).message
+    assert "far too low" in q.check(0.1).message
+    assert q.check(200).message == "percentage, not share"
+    assert "string" in q.check("2").message
+    assert "bool" in q.check(True).message
+    assert "shape" in q.check([2.0, 2.0]).message
+    assert "NaN" in q.check(float("nan")).message
+    assert not q.check(object())
+
+
+def test_value_problem_arrays_and_lazy_expected():
+    q = value_problem(expected=lambda: np.array([1.0, 2.0, 3.0]))
+    assert q.check(np.array([1.0, 2.0, 3.0])).correct
+    assert "1 of 3 values" in q.check([1.0, 2.0, 4.0]).message
+
+
+def test_value_problem_rejects_bad_tolerance():
+    with pytest.raises(ValueError, match="tolerances"):
+        value_problem(rtol=-1)
+
+
+def test_problem_needs_hints_and_identifier():
+    with pytest.raises(ValueError, match="hint"):
+        value_problem(hints=[])
+    with pytest.raises(ValueError, match="identifier"):
+        value_problem(answer_name="not a name")
+
+
+def test_function_problem_feedback():
+    q = FunctionProblem(
+        title="double",
+        answer_name="double",
+        reference="def double(x):\n    return 2 * x",
+        hints=["multiply"],
+        cases=[
+            Case((2,), expected=4, why="two twos"),
+            Case((pd.Series([1, 2]),), expected=pd.Series([2, 4])),
+            Case(("a",), raises=TypeError, why="strings are rejected"),
+        ],
+    )
+
+    def good(x):
+        if isinstance(x, str):
+            raise TypeError("no strings")
+        return 2 * x
+
+    assert q.check(good).correct
+    wrong = q.check(lambda x: x + 2)
+    assert "double(2)" not in wrong.message or "expected" in wrong.message
+    assert "returned" in q.check(lambda x: 3 * x).message and "two twos" in q.check(lambda x: 3 * x).message
+    assert "should raise TypeError" in q.check(lambda x: 2 * x).message
+    crash = q.check(lambda x: 1 / 0)
+    assert crash.status == "incorrect" and "ZeroDivisionError" in crash.message
+    assert "should be a function" in q.check(4).message
+
+    def unfinished(x):
+        return ____
+
+    assert q.check(unfinished).status == "unattempted"
+
+
+def test_function_problem_compares_frames():
+    want = pd.DataFrame({"a": [1, 2]})
+    q = FunctionProblem(title="f", answer_name="f", reference="", hints=["h"], cases=[Case((), expected=want)])
+    assert q.check(lambda: pd.DataFrame({"a": [1.0, 2.0]})).correct
+    assert not q.check(lambda: pd.DataFrame({"a": [2, 1]}))
+    assert not q.check(lambda: [1, 2])
+
+
+def test_custom_problem():
+    def checker(answer):
+        if answer != "yes":
+            raise Incorrect("say yes")
+        return "well said"
+
+    q = CustomProblem(title="c", answer_name="a", reference="a = 'yes'", hints=["yes"], checker=checker)
+    assert q.check("yes").message == "well said"
+    assert q.check("no").message == "say yes"
+    with pytest.raises(TypeError, match="checker"):
+        CustomProblem(title="c", answer_name="a", reference="", hints=["h"])
+
+
+def test_reflection_reveals_discussion():
+    q = ReflectionProblem(title="r", answer_name="a", reference="", hints=["think"], discussion="our view")
+    assert q.check().status == "unattempted"
+    assert q.check("   ").status == "unattempted"
+    assert q.check("too short").status == "incorrect"
+    shown = q.check("I think the key issue is consent and purpose")
+    assert shown.status == "discussion" and shown.message == "our view"
+    assert q.solution().message == "our view"
+    with pytest.raises(ValueError, match="discussion"):
+        ReflectionProblem(title="r", answer_name="a", reference="", hints=["h"])
+
+
+def test_hints_are_levelled():
+    q = value_problem()
+    assert q.hint().message.startswith("1/2: h1")
+    assert q.hint().message.startswith("2/2: h2")
+    assert q.hint().message.startswith("2/2: h2")  # stays on the last
+    assert q.hint(1).message.startswith("1/2")
+    assert "level must be" in q.hint(5).message
+
+
+def test_solution_and_rendering():
+    q = value_problem(explanation="because")
+    sol = q.solution()
+    assert sol.code == "x = 2.0" and sol.message == "because"
+    html = q.check(3.0)._repr_html_()
+    assert "Incorrect" in html and "border-left" in html
+    assert "&lt;" in Feedback("incorrect", "<script>")._repr_html_()
+    assert str(sol).startswith("Solution (T): because")
+    with pytest.raises(ValueError, match="status"):
+        Feedback("maybe", "")
