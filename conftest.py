@@ -7,7 +7,6 @@ import os
 
 os.environ["COURSE_QUIET"] = "1"
 os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 import subprocess  # noqa: E402

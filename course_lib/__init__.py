@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["setup", "progress", "quiet", "versions", "BENIGN_WARNINGS", "__version__"]
+__all__ = ["setup", "progress", "quiet", "versions", "check_environment", "BENIGN_WARNINGS", "__version__"]
 __version__ = "0.1.0"
 
 #: Libraries whose versions the environment check prints (distribution names).
@@ -67,6 +67,34 @@ def versions(libraries: Iterable[str] = KEY_LIBRARIES) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "missing"
     return found
+
+
+def _pins(requirements: str | os.PathLike[str]) -> dict[str, str]:
+    pins = {}
+    with open(requirements, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.split("#")[0].strip()
+            if "==" in line:
+                name, version = line.split("==", 1)
+                pins[name.strip()] = version.strip()
+    return pins
+
+
+def check_environment(requirements: str | os.PathLike[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Compare installed versions with the pins of ``requirements.txt``.
+
+    Returns ``{package: (pinned, installed)}`` for every package that differs or is
+    missing; an empty dict means the environment is exactly the course's.
+    """
+    if requirements is None:
+        requirements = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "requirements.txt")
+    if not os.path.isfile(requirements):
+        raise FileNotFoundError(f"requirements file not found: {requirements}")
+    pins = _pins(requirements)
+    if not pins:
+        raise ValueError(f"{requirements} pins no package with ==")
+    installed = versions(pins)
+    return {name: (pin, installed[name]) for name, pin in pins.items() if installed[name] != pin}
 
 
 def setup(seed: int = 0, *, style: bool = True, show_versions: bool = True) -> np.random.Generator:

@@ -64,3 +64,24 @@ def test_versions_reports_missing_packages():
     assert found["numpy"] == np.__version__
     assert found["surely-not-installed-package"] == "missing"
     assert found["python"].startswith("3.")
+
+
+def test_check_environment_matches_pins():
+    assert course_lib.check_environment() == {}
+
+
+def test_check_environment_reports_differences(tmp_path):
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"numpy=={np.__version__}\nnumpy-not-here==1.0\npandas==0.0.1  # too old\n")
+    found = course_lib.check_environment(req)
+    assert found["numpy-not-here"] == ("1.0", "missing")
+    assert found["pandas"][0] == "0.0.1" and "numpy" not in found
+
+
+def test_check_environment_bad_input(tmp_path):
+    with pytest.raises(FileNotFoundError, match="requirements file not found"):
+        course_lib.check_environment(tmp_path / "nope.txt")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n")
+    with pytest.raises(ValueError, match="pins no package"):
+        course_lib.check_environment(empty)

@@ -160,3 +160,16 @@ q4 = ReflectionProblem(
         "which only synthetic data lets us know."
     ),
 )
+
+demo = ValueProblem(
+    title="Demo: how checking works",
+    answer_name="answer",
+    expected=42,
+    rtol=0,
+    atol=1e-9,
+    known_mistakes=[(13, "13 is 6 + 7: the question asks for the product.")],
+    hints=["The answer is a product of two numbers.", "Compute 6 * 7."],
+    reference="answer = 6 * 7",
+    mistakes=["answer = 6 + 7"],
+    explanation="6 × 7 = 42.",
+)
