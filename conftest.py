@@ -4,8 +4,11 @@ Kernels that nbval starts inherit this process's environment, so these settings 
 progress bars off (course_lib's one switch) and a fixed hash seed for reproducible outputs.
 """
 import os
+import tempfile
 
 os.environ["COURSE_QUIET"] = "1"
+# hypothesis keeps caches in .hypothesis/ of the working directory unless told otherwise
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "course-hypothesis"))
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
@@ -15,6 +18,14 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
+
+try:  # hypothesis keeps an example database in .hypothesis/ unless told not to
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("course", database=None)
+    _hypothesis_settings.load_profile("course")
+except ImportError:  # pragma: no cover
+    pass
 
 
 def _git_status() -> str | None:

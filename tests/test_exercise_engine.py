@@ -160,3 +160,20 @@ def test_solution_and_rendering():
     assert str(sol).startswith("Solution (T): because")
     with pytest.raises(ValueError, match="status"):
         Feedback("maybe", "")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, database=None, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.floats(min_value=-3, max_value=3))
+def test_value_problem_tolerance_property(expected, offset_in_tolerances):
+    q = value_problem(expected=expected, rtol=0.01, atol=1e-6)
+    answer = expected + offset_in_tolerances * (0.01 * abs(expected) + 1e-6)
+    feedback = q.check(answer)
+    assert feedback.status in {"correct", "incorrect"}
+    if abs(offset_in_tolerances) < 0.99:
+        assert feedback.correct
+    elif abs(offset_in_tolerances) > 1.01:
+        assert not feedback.correct
