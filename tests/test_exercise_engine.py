@@ -52,7 +52,7 @@ def test_value_problem_statuses():
     assert q.check(200).message == "percentage, not share"
     assert "string" in q.check("2").message
     assert "bool" in q.check(True).message
-    assert "shape" in q.check([2.0, 2.0]).message
+    assert "single number" in q.check([2.0, 2.0]).message
     assert "NaN" in q.check(float("nan")).message
     assert not q.check(object())
 
@@ -61,6 +61,7 @@ def test_value_problem_arrays_and_lazy_expected():
     q = value_problem(expected=lambda: np.array([1.0, 2.0, 3.0]))
     assert q.check(np.array([1.0, 2.0, 3.0])).correct
     assert "1 of 3 values" in q.check([1.0, 2.0, 4.0]).message
+    assert "shape (2,), expected (3,)" in q.check([1.0, 2.0]).message
 
 
 def test_value_problem_rejects_bad_tolerance():
@@ -133,7 +134,7 @@ def test_reflection_reveals_discussion():
     q = ReflectionProblem(title="r", answer_name="a", reference="", hints=["think"], discussion="our view")
     assert q.check().status == "unattempted"
     assert q.check("   ").status == "unattempted"
-    assert q.check("too short").status == "incorrect"
+    assert q.check("too short").status == "unattempted"
     shown = q.check("I think the key issue is consent and purpose")
     assert shown.status == "discussion" and shown.message == "our view"
     assert q.solution().message == "our view"

@@ -302,6 +302,8 @@ class ValueProblem(Problem):
             if self._close(got, float(wrong) if wrong.ndim == 0 else wrong):
                 raise Incorrect(message)
         if np.shape(got) != np.shape(want):
+            if np.ndim(want) == 0:
+                raise Incorrect(f"`{self.answer_name}` holds {np.size(got)} values; a single number is expected.")
             raise Incorrect(f"`{self.answer_name}` has shape {np.shape(got)}, expected {np.shape(want)}.")
         if isinstance(got, float):
             if math.isnan(got):
@@ -442,7 +444,7 @@ class ReflectionProblem(Problem):
             )
         if len(answer.split()) < self.min_words:
             return Feedback(
-                "incorrect", f"write at least {self.min_words} words: explain your reasoning.", self.title
+                "unattempted", f"write at least {self.min_words} words: explain your reasoning.", self.title
             )
         return Feedback("discussion", self.discussion, self.title)
 

@@ -28,7 +28,8 @@ q1 = ValueProblem(
     answer_name="consent_share",
     setup=_SETUP,
     expected=_consent_share,
-    rtol=1e-6,
+    rtol=0,
+    atol=0.005,  # rounding to two decimals is fine
     known_mistakes=lambda: [
         (load_patients()["research_consent"].sum(), "that is the number of consenting patients; give the share, between 0 and 1."),
         (100 * _consent_share(), "that is a percentage; give the share as a fraction between 0 and 1."),
@@ -53,6 +54,10 @@ def _luhn_cases() -> list[Case]:
     cards = load_patients()["card_number"].head(3).tolist()
     broken = cards[0][:-1] + str((int(cards[0][-1]) + 1) % 10)
     return [
+        Case(("59",), expected=True, why=(
+            "Counting from the right, the check digit 9 is NOT doubled; the 5 is: 5*2 = 10 -> 1, and 9 + 1 = 10."
+        )),
+        Case(("91",), expected=True, why="Doubling 9 gives 18; subtract 9 to get 9, and 1 + 9 = 10."),
         Case((cards[0],), expected=True, why="Every card_number in the data passes the Luhn check."),
         Case((cards[1].replace("-", " "),), expected=True, why="Spaces are separators, like dashes."),
         Case((cards[2].replace("-", ""),), expected=True, why="Numbers without separators must work too."),
@@ -69,9 +74,9 @@ q2 = FunctionProblem(
     setup=_SETUP,
     cases=_luhn_cases,
     hints=[
-        "Remove dashes and spaces first; if anything but digits remains, raise ValueError.",
-        "Walk the digits from the RIGHT. Double every second digit, starting with the second from the right.",
-        "When doubling gives more than 9, subtract 9. The number is valid when the total is divisible by 10.",
+        "Only the doubling step is missing. `position` is 0 for the rightmost digit (the check digit), which is never doubled.",
+        "Double the digits at odd positions (1, 3, 5, ... from the right): `if position % 2 == 1: d = d * 2`.",
+        "When doubling gives more than 9, subtract 9 (the same as adding the two digits of the result).",
     ],
     reference="""
 def luhn_valid(number: str) -> bool:
@@ -93,7 +98,7 @@ def luhn_valid(number: str) -> bool:
 def luhn_valid(number: str) -> bool:
     digits = number.replace("-", "").replace(" ", "")
     total = 0
-    for position, char in enumerate(digits):   # from the left: wrong for odd lengths
+    for position, char in enumerate(digits):   # from the left: doubles the wrong digits of 16-digit cards
         d = int(char)
         if position % 2 == 1:
             d = d * 2
@@ -119,9 +124,11 @@ def _check_rates(answer: Any) -> str:
     if set(answer.index) != set(truth.index):
         raise Incorrect(f"the index should be the five hospitals {sorted(truth.index)}, got {sorted(map(str, answer.index))}.")
     if (answer > 1).any():
+        if (answer <= 100).all() and ((answer.reindex(truth.index) / 100 - truth).abs() < 0.005).all():
+            raise Incorrect("those are percentages; give rates as fractions between 0 and 1.")
         raise Incorrect("some values exceed 1: you counted readmissions; divide by the number of patients (use mean).")
     aligned = answer.reindex(truth.index).astype(float)
-    if not (aligned - truth).abs().lt(1e-9).all():
+    if not (aligned - truth).abs().le(0.005).all():  # rounding to two decimals is fine
         raise Incorrect("the rates are not the share of readmitted patients per hospital.")
     if list(answer.index) != list(truth.index):
         raise Incorrect("the rates are right but not sorted from highest to lowest.")
@@ -143,7 +150,9 @@ rates = patients.groupby("hospital")["readmitted_30d"].mean().sort_values(ascend
     mistakes=[
         'rates = patients.groupby("hospital")["readmitted_30d"].sum().sort_values(ascending=False)',
         'rates = patients.groupby("hospital")["readmitted_30d"].mean()',
+        'rates = 100 * patients.groupby("hospital")["readmitted_30d"].mean().sort_values(ascending=False)',
     ],
+    explanation="the mean of the 0/1 outcome per group is the rate; sort_values orders it.",
 )
 
 q4 = ReflectionProblem(
