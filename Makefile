@@ -9,11 +9,12 @@ STAMP  := $(VENV)/.installed-stamp
 
 help:
 	@echo "make lab      open the course in JupyterLab (lesson 00)"
-	@echo "make test     run the whole test suite (unit, exercises, strict nbval)"
+	@echo "make test     run the whole test suite (unit, exercises, strict nbval, JupyterLab in headless Chromium, book)"
 	@echo "make outputs  re-execute notebooks and commit-ready outputs (NB=notebooks/NN_x.ipynb for one)"
 	@echo "make bench    time and measure peak memory of every notebook"
 	@echo "make data     regenerate datasets/ and SHA256SUMS from the seeded generator"
 	@echo "make lint     ruff check"
+	@echo "make book     build the course website (Jupyter Book, offline) into _build/book/_build/html/"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +40,9 @@ data: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py
 
 clean-venv:
 	rm -rf $(VENV)
