@@ -293,7 +293,7 @@ def _render_state(page) -> dict:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_renders_in_jupyterlab(notebook: Path, lab: Lab, browser) -> None:
+def test_notebook_renders_in_jupyterlab(notebook: Path, browser, lab: Lab) -> None:
     before = hashlib.sha256(notebook.read_bytes()).hexdigest()
     checkpoints = notebook.parent / ".ipynb_checkpoints"
     had_checkpoints = checkpoints.exists()
@@ -345,7 +345,7 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, lab: Lab, browser) -> No
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_presents_as_rise_slides(notebook: Path, lab: Lab, browser) -> None:
+def test_notebook_presents_as_rise_slides(notebook: Path, browser, lab: Lab) -> None:
     """jupyterlab_rise renders the lesson as a reveal.js deck: one top-level slide per "slide" cell."""
     before = hashlib.sha256(notebook.read_bytes()).hexdigest()
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
