@@ -1,0 +1,323 @@
+"""Exercises of lesson 01 (privacy basics): uniqueness, the linkage attack, minimisation.
+
+q1 a value (uniqueness of a coarser column set, computed with pandas), q2 a custom check
+(the pair of quasi-identifiers that re-identifies the most patients), q3 a custom check on a
+function (minimise the data for a stated purpose: columns, consent, retention), q4 a
+reflection ("anonymous, so the GDPR does not apply").
+"""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from course_lib import basics
+from course_lib.data import load_patients, load_public_roll
+from course_lib.exercises import CustomProblem, Incorrect, ReflectionProblem, ValueProblem
+
+_SETUP = """
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from course_lib import basics, data
+
+patients = data.load_patients()
+roll = data.load_public_roll()
+released = patients.drop(columns=["patient_id", "phone", "ssn", "card_number", "clinical_note"]).assign(
+    name="REDACTED", email="REDACTED"
+)
+released.insert(0, "release_id", np.arange(len(released)))
+
+
+def add_coarse_columns(frame):
+    return frame.assign(
+        birth_year=frame["date_of_birth"].dt.year,
+        birth_month=frame["date_of_birth"].dt.strftime("%Y-%m"),
+        zip3=frame["zip"].str[:3],
+    )
+
+
+released_c, roll_c = add_coarse_columns(released), add_coarse_columns(roll)
+candidates = ["date_of_birth", "sex", "zip", "birth_year", "birth_month", "zip3"]
+STUDY_COLUMNS = ["age", "sex", "glucose", "hba1c", "diagnosis", "readmitted_30d"]
+"""
+
+_Q1_COLUMNS = ["birth_month", "sex", "zip3"]
+_CANDIDATES = ["date_of_birth", "sex", "zip", "birth_year", "birth_month", "zip3"]
+_STUDY_COLUMNS = ["age", "sex", "glucose", "hba1c", "diagnosis", "readmitted_30d"]
+
+
+def _coarse(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        birth_year=frame["date_of_birth"].dt.year,
+        birth_month=frame["date_of_birth"].dt.strftime("%Y-%m"),
+        zip3=frame["zip"].str[:3],
+    )
+
+
+@lru_cache(maxsize=1)
+def _released_c() -> pd.DataFrame:
+    return _coarse(load_patients().drop(columns=["name", "email", "phone", "ssn", "card_number", "clinical_note"]))
+
+
+# --------------------------------------------------------------------------------------
+# Q1: uniqueness of a coarser release
+# --------------------------------------------------------------------------------------
+
+
+def _q1_expected() -> float:
+    return basics.uniqueness(_released_c(), _Q1_COLUMNS)
+
+
+def _q1_mistakes() -> list[tuple[float, str]]:
+    frame = _released_c()
+    first_copies = float((~frame.duplicated(_Q1_COLUMNS)).mean())
+    return [
+        (first_copies, "that is the share of distinct combinations: duplicated() with its default keep='first' "
+                       "leaves the first copy of a shared combination unmarked, so it counts as unique. Use keep=False."),
+        (1 - _q1_expected(), "that is the share of patients who SHARE their combination with someone; "
+                             "the question asks for the share who are unique."),
+        (float((~frame.duplicated(_Q1_COLUMNS, keep=False)).sum()), "that is the number of unique patients; "
+                                                                   "divide by the number of rows to get a share."),
+    ]
+
+
+q1 = ValueProblem(
+    title="Q1 uniqueness on birth month, sex and ZIP3",
+    answer_name="q1_share",
+    setup=_SETUP + '\ncolumns = ["birth_month", "sex", "zip3"]\n',
+    expected=_q1_expected,
+    rtol=0,
+    atol=0.005,
+    known_mistakes=_q1_mistakes,
+    hints=[
+        "A patient is unique when no other row has the same birth_month, sex and zip3.",
+        "released_c.duplicated(columns, keep=False) marks EVERY row whose combination occurs more than once.",
+        "Negate it with ~ and take the mean to get the share of unique rows.",
+    ],
+    reference="""
+q1_share = (~released_c.duplicated(columns, keep=False)).mean()
+""",
+    mistakes=[
+        "q1_share = (~released_c.duplicated(columns)).mean()",
+        "q1_share = released_c.duplicated(columns, keep=False).mean()",
+        "q1_share = (~released_c.duplicated(columns, keep=False)).sum()",
+    ],
+    explanation=(
+        "about 38 % of patients are still unique on birth month, sex and ZIP3, down from 99.7 % on the full "
+        "date of birth, sex and ZIP: better, but far from anonymous. Lesson 03 coarsens further and measures k-anonymity."
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------
+# Q2: the attacker's best pair of quasi-identifiers
+# --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _pair_counts() -> dict[tuple[str, str], int]:
+    released, roll = _released_c(), _coarse(load_public_roll())
+    return {
+        pair: len(basics.linkage_attack(released, roll, list(pair)))
+        for pair in itertools.combinations(_CANDIDATES, 2)
+    }
+
+
+def _check_pair(answer: Any) -> str:
+    if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
+        raise Incorrect(f"`best_pair` should be a list of two column names, got {type(answer).__name__}.")
+    if len(answer) != 2:
+        raise Incorrect(f"the attacker may use exactly two columns; `best_pair` has {len(answer)}.")
+    unknown = [c for c in answer if c not in _CANDIDATES]
+    if unknown:
+        raise Incorrect(f"{unknown} are not among the candidate columns {_CANDIDATES}.")
+    if answer[0] == answer[1]:
+        raise Incorrect("the two columns must be different.")
+    counts = _pair_counts()
+    got = counts.get(tuple(answer), counts.get(tuple(reversed(answer)), 0))
+    best = max(counts, key=counts.get)
+    if got < counts[best]:
+        raise Incorrect(
+            f"{list(answer)} re-identifies {got:,} patients, but another pair re-identifies {counts[best]:,}. "
+            "Compare the counts of all 15 pairs."
+        )
+    return (
+        f"{list(best)} re-identifies {counts[best]:,} patients with only two columns, nearly as many as all three "
+        "quasi-identifiers together: the full date of birth is the most identifying column, and the 5-digit ZIP "
+        "splits each birthday crowd further. Sex adds little once the date and ZIP are known."
+    )
+
+
+q2 = CustomProblem(
+    title="Q2 the pair of quasi-identifiers that re-identifies the most patients",
+    answer_name="best_pair",
+    setup=_SETUP,
+    checker=_check_pair,
+    hints=[
+        "itertools.combinations(candidates, 2) yields the 15 pairs; for each pair run "
+        "basics.linkage_attack(released_c, roll_c, on=list(pair)) and count the rows.",
+        "Collect the counts in a dict {pair: count} and take the key with the largest value: max(counts, key=counts.get).",
+    ],
+    reference="""
+counts = {
+    pair: len(basics.linkage_attack(released_c, roll_c, on=list(pair)))
+    for pair in itertools.combinations(candidates, 2)
+}
+best_pair = list(max(counts, key=counts.get))
+""",
+    mistakes=[
+        'best_pair = ["date_of_birth", "sex"]',
+        'best_pair = ["date_of_birth", "sex", "zip"]',
+        # min instead of max: the pair that re-identifies the FEWEST
+        """
+counts = {pair: len(basics.linkage_attack(released_c, roll_c, on=list(pair)))
+          for pair in itertools.combinations(candidates, 2)}
+best_pair = list(min(counts, key=counts.get))
+""",
+    ],
+    explanation="the full date of birth with the 5-digit ZIP re-identifies the most patients.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Q3: minimise for a stated purpose (columns, consent, retention)
+# --------------------------------------------------------------------------------------
+
+
+def _study_frame(patients: pd.DataFrame, cutoff: pd.Timestamp, *, consent: bool = True, strict: bool = False) -> pd.DataFrame:
+    dates = patients["admission_date"]
+    rows = (dates > cutoff) if strict else (dates >= cutoff)
+    if consent:
+        rows &= patients["research_consent"] == 1
+    return patients.loc[rows, _STUDY_COLUMNS].reset_index(drop=True)
+
+
+def _check_minimise(answer: Any) -> str:
+    if not callable(answer):
+        raise Incorrect(f"`minimise_for_study` should be a function, got {type(answer).__name__}.")
+    patients = load_patients()
+    cutoff = basics.REFERENCE_DATE - pd.DateOffset(years=3)
+    given = patients.copy()
+    got = answer(given)
+    if not given.equals(patients):
+        raise Incorrect("your function changed the patients frame it was given; return a new frame instead.")
+    if not isinstance(got, pd.DataFrame):
+        raise Incorrect(f"`minimise_for_study` should return a DataFrame, got {type(got).__name__}.")
+    extra = [c for c in got.columns if c not in _STUDY_COLUMNS]
+    if extra:
+        raise Incorrect(f"the study does not need {extra}: return only {_STUDY_COLUMNS}.")
+    missing = [c for c in _STUDY_COLUMNS if c not in got.columns]
+    if missing:
+        raise Incorrect(f"the study needs {missing} too.")
+    want = _study_frame(patients, cutoff)
+    wrong_counts = {
+        len(_study_frame(patients, pd.Timestamp("1900-01-01"))): "no retention rule was applied: keep only admissions "
+        "on or after 2022-12-31 (3 years before the reference date).",
+        len(_study_frame(patients, cutoff, consent=False)): "patients without research consent are included: keep "
+        "only rows with research_consent == 1.",
+        len(_study_frame(patients, pd.Timestamp("1900-01-01"), consent=False)): "neither the consent filter nor the "
+        "retention rule was applied.",
+        len(_study_frame(patients, cutoff, strict=True)): "the retention boundary is off by one day: an admission on "
+        "exactly 2022-12-31 is within 3 years and must be kept (use >=).",
+    }
+    if len(got) != len(want):
+        if len(got) in wrong_counts:
+            raise Incorrect(wrong_counts[len(got)])
+        if len(got) < len(want):
+            raise Incorrect(
+                f"{len(got):,} rows, expected {len(want):,}: too few. Did you compute the cutoff from today's date "
+                "(datetime.now())? Use the data's reference date 2025-12-31 (basics.REFERENCE_DATE)."
+            )
+        raise Incorrect(f"{len(got):,} rows, expected {len(want):,}: check the retention cutoff 2022-12-31.")
+    try:
+        pd.testing.assert_frame_equal(got[_STUDY_COLUMNS].reset_index(drop=True), want, check_dtype=False)
+    except AssertionError:
+        raise Incorrect("the right number of rows, but not the right ones: filter on admission_date and "
+                        "research_consent of the same rows.") from None
+    small = patients.iloc[::7]
+    if not answer(small.copy()).reset_index(drop=True).equals(_study_frame(small, cutoff)):
+        raise Incorrect("it works on the full data but not on a subset of the patients: compute from the frame given.")
+    return (
+        f"{len(want):,} of {len(patients):,} patients, {len(_STUDY_COLUMNS)} of {len(patients.columns)} columns: "
+        "everything else never leaves the hospital for this study."
+    )
+
+
+q3 = CustomProblem(
+    title="Q3 minimise the data for a stated purpose",
+    answer_name="minimise_for_study",
+    setup=_SETUP,
+    checker=_check_minimise,
+    hints=[
+        "Three filters: rows admitted on or after 2022-12-31, rows with research_consent == 1, and the STUDY_COLUMNS.",
+        'basics.apply_retention(patients, "admission_date", max_age_years=3) keeps the admissions of the last 3 years '
+        "before basics.REFERENCE_DATE.",
+        'Then recent[recent["research_consent"] == 1] keeps the consenting patients.',
+    ],
+    reference="""
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    consenting = recent[recent["research_consent"] == 1]
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+""",
+    mistakes=[
+        '''
+def minimise_for_study(patients):
+    consenting = patients[patients["research_consent"] == 1]     # forgot retention
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    return recent[STUDY_COLUMNS].reset_index(drop=True)           # forgot consent
+''',
+        '''
+def minimise_for_study(patients):
+    cutoff = pd.Timestamp.now() - pd.DateOffset(years=3)           # the clock, not the reference date
+    recent = patients[patients["admission_date"] >= cutoff]
+    consenting = recent[recent["research_consent"] == 1]
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = patients[patients["admission_date"] > "2022-12-31"]   # drops the boundary day
+    consenting = recent[recent["research_consent"] == 1]
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    consenting = recent[recent["research_consent"] == 1]
+    return consenting[["name", *STUDY_COLUMNS]].reset_index(drop=True)   # keeps the name
+''',
+    ],
+    explanation="retention, consent and the purpose's columns, applied in that order.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# Q4: reflection
+# --------------------------------------------------------------------------------------
+
+q4 = ReflectionProblem(
+    title='Q4 reflection: "it is anonymous, so the GDPR does not apply"',
+    answer_name="my_answer",
+    hints=["Could someone identify the patients by means reasonably likely to be used? What did the linkage attack show?"],
+    reference="",
+    discussion=(
+        "The data is not anonymous. GDPR Recital 26 asks whether a person is identifiable by any means reasonably "
+        "likely to be used, such as joining a public register; this lesson's join on date of birth, sex and ZIP names "
+        "two thirds of the patients. So the data stays personal data, and health data at that (Art. 9): the vendor is "
+        "a processor and needs a contract under Art. 28, security measures (Art. 32) and a lawful basis for the "
+        "transfer. Ask instead for (1) minimisation: send only the columns the vendor's purpose needs; "
+        "(2) pseudonymisation and generalisation, checked by re-running the linkage attack and measuring "
+        "k-anonymity (lesson 03), or aggregates with differential privacy (lesson 04); (3) encryption in transit and "
+        "at rest with keys the hospital holds (lesson 02); (4) a retention period and deletion on request. "
+        "Replacing names with REDACTED is at most a first step."
+    ),
+)
