@@ -54,7 +54,8 @@ q1 = FunctionProblem(
             expected=1,
             why=(
                 "The record with a missing ZIP is a class of its own (an attacker sees the blank too). "
-                "groupby drops missing keys by default: use groupby(..., dropna=False)."
+                "groupby drops missing keys by default: use groupby(..., dropna=False), and count rows with "
+                "size() (count() skips missing values)."
             ),
         ),
         Case((_TOY.iloc[:0], ["zip"]), raises=ValueError, why="An empty release has no k: raise ValueError."),
@@ -144,7 +145,7 @@ def _check_choice(answer: Any) -> str:
     best = feasible.sort_values("classes", ascending=False).iloc[0]
     if row["suppressed"] > MAX_SUPPRESSED:
         raise Incorrect(
-            f"bands of {width} years with {digits} ZIP digits suppress {row['suppressed']:.1%} of the records "
+            f"{width}-year bands with {digits} ZIP digits suppress {row['suppressed']:.1%} of the records "
             f"to reach k = 5: more than the {MAX_SUPPRESSED:.0%} allowed."
         )
     if row["classes"] < best["classes"]:
@@ -201,18 +202,20 @@ choice = (int(best["width"]), int(best["digits"]))
 
 
 @cache
-def _homogeneity() -> tuple[int, int, int, int]:
+def _homogeneity() -> tuple[int, int, int, int, int]:
     patients = load_patients()
     release = generalize(
         patients, {"date_of_birth": lambda s: band(s.dt.year, 5), "zip": lambda s: generalize_zip(s, 4)}
     )
     kept = suppress(release, QI, 5)
     homogeneous = kept.groupby(QI)["readmitted_30d"].transform("nunique") == 1
+    before = release.groupby(QI)["readmitted_30d"].transform("nunique") == 1
     return (
         int(homogeneous.sum()),
         int(kept[homogeneous].groupby(QI).ngroups),
         int(kept.loc[homogeneous, "readmitted_30d"].sum()),
         len(kept),
+        int(before.sum()),
     )
 
 
@@ -227,6 +230,15 @@ q3 = ValueProblem(
         (_homogeneity()[1], "that is the number of homogeneous classes; count the records in them."),
         (_homogeneity()[2], "that counts only the readmitted ones; learning 'not readmitted' is a disclosure too."),
         (_homogeneity()[0] / _homogeneity()[3], "that is a share; give the number of records."),
+        (
+            _homogeneity()[4],
+            "that counts in the release before suppression, where every class of one record is trivially "
+            "homogeneous; count in `kept`, the 5-anonymous release.",
+        ),
+        (
+            _homogeneity()[3] - _homogeneity()[0],
+            "that counts the records whose class holds both outcomes; count those whose class holds only one.",
+        ),
     ],
     hints=[
         "A class discloses the outcome when all its members share one value of readmitted_30d.",
@@ -254,11 +266,17 @@ kept = suppress(release, QI, 5)
 homogeneous = kept.groupby(QI)["readmitted_30d"].transform("nunique") == 1
 disclosed = int(kept.loc[homogeneous, "readmitted_30d"].sum())
 """,
+        """
+release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
+                                "zip": lambda s: generalize_zip(s, 4)})
+homogeneous = release.groupby(QI)["readmitted_30d"].transform("nunique") == 1   # before suppression
+disclosed = int(homogeneous.sum())
+""",
     ],
     explanation=(
-        "the release is 5-anonymous, yet anyone who knows a neighbour's birth-year band, sex and ZIP4 "
-        "learns for certain whether they were readmitted when the neighbour falls into one of these classes: "
-        "the homogeneity attack that l-diversity was defined to stop."
+        "the release is 5-anonymous, yet anyone who knows a neighbour's birth-year band, sex and ZIP4, and "
+        "that the neighbour was a patient, learns for certain whether they were readmitted when the neighbour "
+        "falls into one of these classes: the homogeneity attack that l-diversity was defined to stop."
     ),
 )
 
@@ -272,7 +290,10 @@ q4 = FunctionProblem(
     setup=_SETUP,
     cases=[
         Case(("Insurance query pending for SSN 952-51-2986; billing informed.",),
-             expected="Insurance query pending for SSN [SSN]; billing informed."),
+             expected="Insurance query pending for SSN [SSN]; billing informed.",
+             why=("Only the number must go, wherever it sits in the text (no ^...$ anchors). If nothing was "
+                  "replaced, check that the pattern is a raw string r\"...\": in a normal string \\b is a "
+                  "backspace character, not a word boundary.")),
         Case(("SSN 901-23-4567 and 902-34-5678.",), expected="SSN [SSN] and [SSN].",
              why="Every occurrence must go, not only the first."),
         Case(("Call 555-288-2601 with lab results.",), expected="Call 555-288-2601 with lab results.",
@@ -286,7 +307,8 @@ q4 = FunctionProblem(
     hints=[
         "An SSN-format number is 3 digits, a dash, 2 digits, a dash, 4 digits: `\\d{3}-\\d{2}-\\d{4}`.",
         "Surround the pattern with word boundaries `\\b` so digits inside longer numbers do not match.",
-        "`re.sub(pattern, '[SSN]', text)` replaces every match.",
+        "`re.sub(r\"...\", '[SSN]', text)` replaces every match; write the pattern as a raw string r\"...\" "
+        "so that \\b reaches the regex engine as a word boundary.",
     ],
     reference=r"""
 def redact_ssn(text):
@@ -304,6 +326,10 @@ def redact_ssn(text):
         r'''
 def redact_ssn(text):
     return re.sub(r"\b\d{3}-\d{2}-\d{4}\b", "[SSN]", text, count=1)   # only the first
+''',
+        r'''
+def redact_ssn(text):
+    return re.sub("\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b", "[SSN]", text)   # not a raw string: \b is a backspace
 ''',
     ],
     explanation=(
@@ -328,8 +354,9 @@ q5 = ReflectionProblem(
         "skewed classes leak through background knowledge (what l-diversity and t-closeness try to bound). "
         "Two releases of the same patients, generalised differently, can be intersected. GDPR Recital 26 asks "
         "whether identification is reasonably likely with all means an attacker may use; the Article 29 "
-        "Working Party's Opinion 05/2014 on anonymisation techniques judges k-anonymity by singling out, "
-        "linkability and inference, and finds it falls short on inference. Data that was merely "
+        "Working Party's Opinion 05/2014 on anonymisation techniques judges each technique by singling out, "
+        "linkability and inference: k-anonymity stops singling out, but linkability and inference remain "
+        "risks. Data that was merely "
         "pseudonymised (HMAC, tokens) stays personal data (Art. 4(5)). A guarantee that holds whatever the "
         "attacker knows needs a different tool: differential privacy, lesson 04."
     ),
