@@ -73,7 +73,7 @@ def mask(value: str | None, keep_last: int = 4, mask_char: str = "*") -> str | N
     ``keep_last`` or fewer letters and digits is masked *completely*: revealing all of a
     short identifier would not be masking. Missing values (None, NaN, ``pd.NA``) come back
     as None. The last digits of a card are what PCI DSS allows to be displayed (at most the
-    first six and last four); see PCI DSS v4.0, requirement 3.4.1.
+    BIN, six or eight digits, and the last four); see PCI DSS v4.0, requirement 3.4.1.
     """
     if isinstance(keep_last, bool) or not isinstance(keep_last, (int, np.integer)):
         raise TypeError(f"keep_last must be an int, got {type(keep_last).__name__}")
