@@ -41,7 +41,14 @@ def _check_encrypt_column(encrypt_column: Any) -> str:
     )
     original = frame.copy()
     fernet = Fernet(Fernet.generate_key())
-    out = encrypt_column(frame, "ssn", fernet)
+    try:
+        out = encrypt_column(frame, "ssn", fernet)
+    except TypeError as exc:
+        if "bytes" in str(exc):
+            raise Incorrect(
+                f"Fernet raised TypeError ({exc}): it encrypts bytes, not text. Encrypt `value.encode()`."
+            ) from exc
+        raise
     if out is None:
         raise Incorrect("`encrypt_column` returned None: return the new DataFrame.")
     if not isinstance(out, pd.DataFrame):
@@ -58,6 +65,11 @@ def _check_encrypt_column(encrypt_column: Any) -> str:
     if not all(isinstance(v, str) for v in values):
         kinds = sorted({type(v).__name__ for v in values})
         raise Incorrect(f"encrypted cells should be text (token.decode()), got {kinds}: bytes do not store well in CSV.")
+    if any(v.startswith(("b'", 'b"')) for v in values):
+        raise Incorrect(
+            "the cells look like \"b'gAAAA...'\": str(token) writes the Python repr of the bytes, which no longer "
+            "decrypts. Use token.decode() to turn the token into text."
+        )
     for value in values:
         try:
             decoded = base64.urlsafe_b64decode(value.encode())
@@ -68,12 +80,22 @@ def _check_encrypt_column(encrypt_column: Any) -> str:
     try:
         back = [fernet.decrypt(v.encode()).decode() for v in values]
     except InvalidToken as exc:
+        if all(v.startswith("gAAAAA") for v in values):
+            raise Incorrect(
+                "the cells are Fernet tokens, but not under the key you were given: a new key made inside "
+                "the function is lost when it returns. Use the `fernet` argument's encrypt."
+            ) from exc
         raise Incorrect(
-            "the cells do not decrypt with the key: a hash (e.g. SHA-256) cannot be reversed, and a new "
-            "Fernet key inside the function is lost. Use the `fernet` argument's encrypt."
+            "the cells do not decrypt with the key: a hash (e.g. SHA-256) cannot be reversed, so it is not "
+            "encryption. Use the `fernet` argument's encrypt."
         ) from exc
     if back != frame["ssn"].tolist():
         raise Incorrect("the cells decrypt, but not to the original SSNs in the original order.")
+    if values[0] == values[2]:
+        raise Incorrect(
+            "the two equal SSNs (rows 1 and 3) got the same token, so the column still shows which patients "
+            "share a value. Encrypt every cell separately: Fernet draws a fresh IV on each call."
+        )
     return (
         "every SSN decrypts to its original, the other columns are untouched and the caller's frame is not "
         "modified. The two equal SSNs got different tokens (Fernet draws a fresh IV each time), so the "
@@ -117,6 +139,19 @@ def encrypt_column(frame, column, fernet):
     out[column] = frame[column].map(lambda value: base64.urlsafe_b64encode(value.encode()).decode())
     return out
 """,
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy()
+    out[column] = frame[column].map(lambda value: str(fernet.encrypt(value.encode())))
+    return out
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy()
+    tokens = {value: fernet.encrypt(value.encode()).decode() for value in frame[column].unique()}
+    out[column] = frame[column].map(tokens)
+    return out
+""",
     ],
     explanation="Fernet is authenticated encryption: the column can be decrypted with the key and nothing else.",
 )
@@ -137,7 +172,13 @@ def _check_verify_token(verify_token: Any) -> str:
     now = dt.datetime.now(dt.UTC)
     claims = {"sub": "P00042", "role": "nurse", "iat": now, "exp": now + dt.timedelta(minutes=15)}
     good = jwt.encode(claims, secret, algorithm="HS256")
-    got = verify_token(good, secret)
+    try:
+        got = verify_token(good, secret)
+    except jwt.PyJWTError as exc:
+        raise Incorrect(
+            f"a valid HS256 token with `exp` and `iat` was refused ({type(exc).__name__}: {exc}). Pass lists: "
+            "algorithms=['HS256'] and options={'require': ['exp', 'iat']} (claim names, not one string)."
+        ) from exc
     if not isinstance(got, dict) or got.get("sub") != "P00042":
         raise Incorrect(f"a valid token should give back its claims as a dict, got {got!r}.")
 
@@ -152,10 +193,13 @@ def _check_verify_token(verify_token: Any) -> str:
         "a token without an `exp` claim (it would be valid forever)": jwt.encode(
             {"sub": "P00042", "role": "nurse", "iat": now}, secret, algorithm="HS256"
         ),
+        "a token without an `iat` claim": jwt.encode(
+            {"sub": "P00042", "role": "nurse", "exp": now + dt.timedelta(minutes=15)}, secret, algorithm="HS256"
+        ),
     }
     for what, token in bad_tokens.items():
         try:
-            verify_token(token, secret)
+            result = verify_token(token, secret)
         except jwt.InvalidTokenError:
             continue
         except jwt.PyJWTError as exc:
@@ -164,6 +208,11 @@ def _check_verify_token(verify_token: Any) -> str:
                 "algorithms must be a fixed list you choose, algorithms=['HS256'], never read from the "
                 "token's own header and never including 'none'."
             ) from exc
+        if not result:
+            raise Incorrect(
+                f"for {what} your verifier returned {result!r} instead of raising: a caller that forgets to test "
+                "the result would carry on. Let jwt.decode's InvalidTokenError propagate."
+            )
         fixes = {
             "a token whose payload was edited (role changed to admin)": "the signature is not verified",
             "an expired token": "`exp` is not checked: do not turn verify_exp off",
@@ -172,9 +221,12 @@ def _check_verify_token(verify_token: Any) -> str:
             "a token without an `exp` claim (it would be valid forever)": (
                 "tokens without `exp` pass: add options={'require': ['exp', 'iat']}"
             ),
+            "a token without an `iat` claim": "tokens without `iat` pass: require both, options={'require': ['exp', 'iat']}",
         }
         raise Incorrect(f"your verifier accepted {what}; {fixes[what]}.")
-    return "valid tokens pass; edited, expired, unsigned, foreign and never-expiring tokens are all refused."
+    return (
+        "valid tokens pass; edited, expired, unsigned, foreign, never-expiring and undated tokens are all refused."
+    )
 
 
 q2 = CustomProblem(
@@ -206,6 +258,17 @@ def verify_token(token, secret):
 """,
         """
 def verify_token(token, secret):
+    return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp"]})
+""",
+        """
+def verify_token(token, secret):
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]})
+    except jwt.InvalidTokenError:
+        return None
+""",
+        """
+def verify_token(token, secret):
     header = jwt.get_unverified_header(token)
     return jwt.decode(token, secret, algorithms=[header["alg"]], options={"require": ["exp", "iat"]})
 """,
@@ -232,10 +295,36 @@ _PEOPLE = [
 ]
 
 
-def _q3_database() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
+class _RecordingCursor(sqlite3.Cursor):
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        self.connection.statements.append(sql)  # type: ignore[attr-defined]
+        return super().execute(sql, *args)
+
+
+class _RecordingConnection(sqlite3.Connection):
+    """A real SQLite connection that also records the SQL text it is given (never the bound values)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        self.statements.append(sql)
+        return super().execute(sql, *args)
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:  # type: ignore[override]
+        self.statements.append(sql)
+        return super().executescript(sql)
+
+    def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory or _RecordingCursor)
+
+
+def _q3_database() -> _RecordingConnection:
+    conn = sqlite3.connect(":memory:", factory=_RecordingConnection)
     conn.execute("CREATE TABLE patients (patient_id TEXT, name TEXT, diagnosis TEXT)")
     conn.executemany("INSERT INTO patients VALUES (?, ?, ?)", _PEOPLE)
+    conn.statements.clear()
     return conn
 
 
@@ -244,10 +333,30 @@ def _check_find_patient(find_patient: Any) -> str:
         raise Incorrect(f"`find_patient` should be a function, got {type(find_patient).__name__}.")
     conn = _q3_database()
     try:
-        rows = find_patient(conn, "Alan Turing")
-        if rows is None or len(list(rows)) != 1 or tuple(list(rows)[0])[:1] != ("P3",):
-            raise Incorrect(f"find_patient(conn, 'Alan Turing') should return the one row of P3, got {rows!r}.")
-        attacks = ["' OR '1'='1", "x' OR 1=1 --", "' UNION SELECT patient_id, name, diagnosis FROM patients --"]
+        try:
+            rows = find_patient(conn, "Alan Turing")
+        except sqlite3.ProgrammingError as exc:
+            if "bindings" in str(exc):
+                raise Incorrect(
+                    f"SQLite says: {str(exc).rstrip('.')}. Parameters go in a tuple, and a one-element tuple needs a comma: "
+                    "`(name,)`. `(name)` is just the string, which counts as one parameter per character. "
+                    "And do not put quotes around the placeholder: `= ?`, not `= '?'`."
+                ) from exc
+            raise
+        if isinstance(rows, tuple) and rows and not isinstance(rows[0], (tuple, list, sqlite3.Row)):
+            raise Incorrect(f"return a list of rows (`.fetchall()`), not one row (`.fetchone()`): got {rows!r}.")
+        rows = list(rows) if rows is not None else None
+        if rows is None or len(rows) != 1 or tuple(rows[0]) != ("P3", "Alan Turing", "diabetes"):
+            raise Incorrect(
+                "find_patient(conn, 'Alan Turing') should return one row, (patient_id, name, diagnosis) = "
+                f"('P3', 'Alan Turing', 'diabetes'), got {rows!r}."
+            )
+        attacks = [
+            "' OR '1'='1",
+            "x' OR 1=1 --",
+            "' UNION SELECT patient_id, name, diagnosis FROM patients --",
+            'x" OR "1"="1',
+        ]
         for attack in attacks:
             try:
                 leaked = list(find_patient(conn, attack))
@@ -266,6 +375,15 @@ def _check_find_patient(find_patient: Any) -> str:
             raise Incorrect(
                 f"'Siobhan O'Brien' should be found (1 row), got {len(obrien)}: removing or escaping quotes by "
                 "hand breaks real names and is not a defence. Let the driver bind the value."
+            )
+        inputs = ["Alan Turing", *attacks, "Siobhan O'Brien"]
+        variants = {v for x in inputs for v in (x, x.replace("'", "''"), x.replace('"', '""'))}
+        spliced = [sql for sql in conn.statements if any(v in sql for v in variants)]
+        if spliced:
+            raise Incorrect(
+                f"the name ended up inside the SQL text ({spliced[0]!r}). Escaping quotes by hand can happen to "
+                "work for one column type and one database, but it is not the fix: pass the value as a bound "
+                "parameter (`?`) so it never becomes SQL."
             )
         count = conn.execute("SELECT COUNT(*) FROM patients").fetchone()[0]
         if count != len(_PEOPLE):
@@ -301,6 +419,27 @@ def find_patient(conn, name):
     cleaned = name.replace("'", "")
     query = f"SELECT patient_id, name, diagnosis FROM patients WHERE name = '{cleaned}'"
     return conn.execute(query).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    escaped = name.replace("'", "''")
+    query = f"SELECT patient_id, name, diagnosis FROM patients WHERE name = '{escaped}'"
+    return conn.execute(query).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = f'SELECT patient_id, name, diagnosis FROM patients WHERE name = "{name}"'
+    return conn.execute(query).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name = ?"
+    return conn.execute(query, (name)).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id FROM patients WHERE name = ?"
+    return conn.execute(query, (name,)).fetchall()
 """,
     ],
     explanation="with a bound parameter the value never becomes SQL, whatever characters it contains.",
