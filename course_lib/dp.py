@@ -23,7 +23,9 @@ What this module teaches, read top to bottom:
    ``LogisticRegression`` over a grid of epsilons and seeds for the privacy-utility curve.
 
 Neighbouring datasets here differ in **one record replaced** (the size ``n`` is public),
-unless a docstring says otherwise. Every random function takes ``rng`` (a
+unless a docstring says otherwise (:func:`bounded_sum` also covers one record added or
+removed). A replacement is one removal plus one addition, so epsilon-DP under add/remove
+gives 2 epsilon-DP under replace-one; sensitivities must be computed for the notion used. Every random function takes ``rng`` (a
 ``numpy.random.Generator``) and never touches global random state. These from-scratch
 versions are for learning: NumPy's floating-point Laplace sampler has known weaknesses
 (Mironov, CCS 2012); production code uses a maintained library such as diffprivlib or
@@ -299,9 +301,11 @@ def gaussian_mechanism(
 ) -> float | np.ndarray:
     """Release ``value`` plus Gaussian noise of standard deviation :func:`gaussian_sigma`.
 
-    (epsilon, delta)-DP: the epsilon guarantee may fail with probability at most delta, so
-    delta must be far smaller than 1/n. Its strength is the L2 sensitivity: for a vector
-    of k answers it grows like sqrt(k), not k as for Laplace.
+    (epsilon, delta)-DP: for neighbours D, D' and every set of outputs S,
+    ``P[M(D) in S] <= e^epsilon P[M(D') in S] + delta``. delta is an additive slack, so it
+    must be far smaller than 1/n (a mechanism that publishes one random record in full is
+    (0, 1/n)-DP). Its advantage is calibration to the L2 sensitivity: for a vector of k
+    answers that grows like sqrt(k), not k as the L1 sensitivity of Laplace does.
     """
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
     array = _finite_array("value", value)
@@ -376,9 +380,10 @@ def estimate_epsilon(
     Because ``S`` is chosen before the held-out outputs are seen, and the four one-sided
     intervals (two directions) share the error ``1 - confidence`` (a union bound), the
     returned value is at most the mechanism's true epsilon with probability at least
-    ``confidence``. A value far above the claimed epsilon proves the claim false; a value
-    below it proves nothing (other datasets or events might do worse). The largest value
-    it can certify grows like ``log(n_samples)``.
+    ``confidence``. A value above the claimed epsilon refutes the claim (with that
+    confidence); a value below it proves nothing (other datasets or events might do worse):
+    an audit can refute a privacy claim, never prove one. The largest value it can certify
+    grows like ``log(n_samples)``.
     """
     if not callable(mechanism):
         raise TypeError(f"mechanism must be callable as mechanism(data, rng), got {type(mechanism).__name__}")

@@ -186,6 +186,16 @@ def test_estimate_epsilon_passes_a_correct_mechanism_and_is_fairly_tight():
     assert 0.6 < estimate <= 1.0
 
 
+def test_estimate_epsilon_is_a_lower_bound_across_seeds():
+    # The pair differs by exactly the sensitivity, so the true epsilon is 1.0: a sound 95 %
+    # lower bound must stay at or below it for (almost) every seed, and not be trivially 0.
+    estimates = np.array([
+        dp.estimate_epsilon(_laplace_count(1.0), [0], [1], n_samples=4_000, rng=rng(100 + s)) for s in range(30)
+    ])
+    assert np.mean(estimates <= 1.0) >= 0.95
+    assert estimates.mean() > 0.5
+
+
 def test_estimate_epsilon_is_zero_without_evidence():
     assert dp.estimate_epsilon(_laplace_count(1.0), [1, 1], [1, 1], n_samples=5_000, rng=rng(8)) == 0.0
 

@@ -42,30 +42,52 @@ def _check_laplace(answer: Any) -> str:
         except Exception as exc:
             raise Incorrect(f"epsilon={bad} raised {type(exc).__name__}; raise ValueError instead.") from exc
         raise Incorrect(f"epsilon={bad} was accepted: epsilon must be > 0, raise ValueError.")
-    # sensitivity 2, epsilon 0.5: the scale must be 2 / 0.5 = 4, so the std is sqrt(2) * 4
+    # Measure the noise scale (std / sqrt(2) for Laplace noise) at two settings, so that each
+    # wrong formula is named only when both settings agree with it.
+    settings = ((2.0, 0.5), (3.0, 2.0))          # right scales 4 and 1.5
     rng = np.random.default_rng(1)
     draws = np.array([float(answer(3.0, 2.0, 0.5, rng)) for _ in range(4000)])
+    draws_b = np.array([float(answer(3.0, 3.0, 2.0, rng)) for _ in range(4000)])
     want = math.sqrt(2) * 4.0
     std, mean = float(draws.std()), float(draws.mean())
     if abs(mean - 3.0) > 0.5:
         raise Incorrect(f"the outputs average {mean:.2f} instead of the true value 3.0: the noise must have mean 0.")
-    if abs(std - math.sqrt(2) * 0.25) < 0.1:
-        raise Incorrect("the noise is far too small: you used scale = epsilon / sensitivity. "
-                        "It is the other way round: scale = sensitivity / epsilon (smaller epsilon, MORE noise).")
-    if abs(std - math.sqrt(2) * 2.0) < 0.3:
-        raise Incorrect("the noise ignores epsilon: the scale is the sensitivity alone; divide it by epsilon.")
-    if abs(std - math.sqrt(2) * 8.0) < 0.6:
-        raise Incorrect("the scale is sensitivity * 2 / epsilon or similar: too much noise. Use sensitivity / epsilon.")
-    if abs(std - want) > 0.5:
+    scales = (std / math.sqrt(2), float(draws_b.std()) / math.sqrt(2))
+    formulas = [
+        (lambda s, e: e / s, "the noise is far too small: you used scale = epsilon / sensitivity. "
+                             "It is the other way round: scale = sensitivity / epsilon (smaller epsilon, MORE noise)."),
+        (lambda s, e: s, "the noise ignores epsilon: the scale is the sensitivity alone; divide it by epsilon."),
+        (lambda s, e: 1 / e, "the noise ignores the sensitivity: the scale is 1 / epsilon; multiply by the "
+                             "sensitivity (scale = sensitivity / epsilon)."),
+        (lambda s, e: s * e, "you multiplied: scale = sensitivity * epsilon. Divide instead: scale = sensitivity / "
+                             "epsilon (smaller epsilon, MORE noise)."),
+        (lambda s, e: 2 * s / e, "the scale is sensitivity * 2 / epsilon or similar: too much noise. "
+                                 "Use sensitivity / epsilon."),
+    ]
+    for formula, message in formulas:
+        if all(abs(got - formula(*setting)) < 0.1 * formula(*setting) for got, setting in zip(scales, settings)):
+            raise Incorrect(message)
+    if abs(std - want) > 0.5 or abs(scales[1] - 1.5) > 0.2:
         direction = "too little" if std < want else "too much"
         raise Incorrect(f"with sensitivity 2 and epsilon 0.5 the noise std is {std:.2f}, expected about {want:.2f} "
                         f"(Laplace scale 4): {direction} noise.")
-    audit = estimate_epsilon(lambda d, r: answer(d, 1.0, 1.0, r), 0.0, 1.0, n_samples=10_000,
-                             rng=np.random.default_rng(2))
+    # The audit is a 95 % lower bound: a correct mechanism exceeds 1.0 in well under 1 % of seeds
+    # (0.2 % measured). Only two independent audits both above the claim count as a failure.
+    audits = []
+    for seed in (2, 3):
+        audits.append(estimate_epsilon(lambda d, r: answer(d, 1.0, 1.0, r), 0.0, 1.0, n_samples=10_000,
+                                       rng=np.random.default_rng(seed)))
+        if audits[-1] <= 1.0:
+            break
+    audit = audits[-1]
     if audit > 1.0:
-        raise Incorrect(f"the audit certifies epsilon >= {audit:.2f} for a claimed 1.0: too little noise.")
+        raise Incorrect(f"the audit certifies epsilon >= {min(audits):.2f} for a claimed 1.0 (twice, at 95 % "
+                        "confidence): your mechanism is not 1-DP. Its noise has about the right spread, so look at "
+                        "its shape: the Laplace mechanism needs Laplace noise (rng.laplace), not normal or uniform "
+                        "noise, whose density ratio on neighbours is not bounded by e^epsilon everywhere.")
     return (f"noise std {std:.2f} (expected {want:.2f}) and the audit's lower bound {audit:.2f} stays within the "
-            "claimed epsilon = 1.")
+            "claimed epsilon = 1 (a lower bound: it cannot prove your mechanism private, only fail to refute it; "
+            "the proof is the density ratio of section 2).")
 
 
 q1 = CustomProblem(
@@ -103,6 +125,18 @@ def my_laplace(value, sensitivity, epsilon, rng):
 def my_laplace(value, sensitivity, epsilon, rng):
     return value + rng.laplace(0.0, sensitivity / epsilon)         # no check of epsilon
 ''',
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon <= 0:
+        raise ValueError(f"epsilon must be > 0, got {epsilon}")
+    return value + rng.laplace(0.0, sensitivity * epsilon)         # multiplied
+''',
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon <= 0:
+        raise ValueError(f"epsilon must be > 0, got {epsilon}")
+    return value + rng.normal(0.0, np.sqrt(2) * sensitivity / epsilon)   # right spread, wrong shape
+''',
     ],
     explanation="scale = sensitivity / epsilon: the audit cannot tell your mechanism from a correct one.",
 )
@@ -115,6 +149,7 @@ def _elmwood_size() -> int:
 
 def _sensitivity_mistakes() -> list[tuple[float, str]]:
     patients = load_patients()
+    n_all = len(patients)
     hba1c = patients.loc[patients["hospital"] == "Elmwood", "hba1c"].to_numpy()
     n = hba1c.size
     return [
@@ -125,6 +160,8 @@ def _sensitivity_mistakes() -> list[tuple[float, str]]:
                                           "declared bounds, never from the data itself."),
         (float(np.max(np.diff(np.sort(hba1c)))) / n, "that is the data-dependent gap of the common mistake: "
                                                       "use the declared bounds."),
+        (10.0 / n_all, f"you divided by the number of patients in the whole network ({n_all}); the mean is over "
+                       "Elmwood's patients only: divide by len(elmwood)."),
     ]
 
 
@@ -147,6 +184,7 @@ sensitivity = (upper - lower) / len(elmwood)
     mistakes=[
         "lower, upper = 4.0, 14.0\nsensitivity = upper - lower",
         'sensitivity = (elmwood["hba1c"].max() - elmwood["hba1c"].min()) / len(elmwood)',
+        "lower, upper = 4.0, 14.0\nsensitivity = (upper - lower) / len(patients)",
     ],
     explanation="(14 - 4) / 400 = 0.025: it depends only on the declared bounds and the public count.",
 )
@@ -165,11 +203,17 @@ q3 = ValueProblem(
         (0.7, "0.7 is what was spent; the question asks for what is left of the budget of 1."),
         (0.5, "the mean and the variance of HbA1c read the same records: they compose sequentially (0.1 + 0.1)."),
         (0.4, "you counted only one of the two HbA1c queries; each costs 0.1."),
+        ((0.3, 1.0), "accountant.remaining() returns a Budget (epsilon, delta): keep its epsilon, "
+                     "accountant.remaining()[0] or accountant.remaining().epsilon."),
+        ((0.7, 0.0), "that is accountant.total(), the budget spent, as a Budget (epsilon, delta); "
+                     "the question asks for the epsilon that remains: accountant.remaining()[0]."),
     ],
     hints=[
         "Queries on the same records add up their epsilons (sequential composition).",
         "Queries on disjoint groups of records cost only the largest of their epsilons (parallel composition): "
         "each patient is in exactly one hospital.",
+        "If the accountant raises BudgetError while you record the histograms, you are charging them one after "
+        "the other: record the five disjoint histograms as ONE spend of 0.2.",
         "Spent: 0.3 (mean age) + 0.2 (all five hospital histograms together) + 0.1 + 0.1 (HbA1c mean and variance).",
     ],
     reference="""
@@ -183,6 +227,7 @@ remaining = accountant.remaining()[0]   # a Budget tuple (epsilon, delta)
     mistakes=[
         "remaining = 1.0 - (0.3 + 5 * 0.2 + 0.1 + 0.1)",
         "remaining = 0.3 + 0.2 + 0.1 + 0.1",
+        "accountant = BudgetAccountant(epsilon=1.0)\naccountant.spend(0.7, 0)\nremaining = accountant.remaining()",
     ],
     explanation="0.3 + 0.2 + 0.1 + 0.1 = 0.7 spent, 0.3 left: the disjoint hospitals cost 0.2 once, not five times.",
 )
