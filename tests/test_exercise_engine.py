@@ -54,6 +54,7 @@ def test_value_problem_statuses():
     assert "bool" in q.check(True).message
     assert "single number" in q.check([2.0, 2.0]).message
     assert "NaN" in q.check(float("nan")).message
+    assert "is None" in q.check(None).message
     assert not q.check(object())
 
 

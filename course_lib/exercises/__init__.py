@@ -252,6 +252,8 @@ def _describe(value: Any) -> str:
 
 
 def _as_number(answer: Any, name: str) -> float | np.ndarray:
+    if answer is None:
+        raise Incorrect(f"`{name}` is None: did a function forget to `return` its result, or a line to assign it?")
     if isinstance(answer, bool):
         raise Incorrect(f"`{name}` is a bool ({answer}); a number is expected.")
     if isinstance(answer, str):
