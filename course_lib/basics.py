@@ -362,13 +362,13 @@ _PRINCIPLES = [
      "drop identifiers and unneeded columns before training; measure that accuracy holds", "01, 03"),
     ("Accuracy", "Art. 5(1)(d), 16", "§1798.106 right to correct",
      "validate schemas and checksums on load; let records be corrected", "00"),
-    ("Storage limitation", "Art. 5(1)(e), 17", "§1798.105 right to delete",
+    ("Storage limitation", "Art. 5(1)(e), 17", "§1798.100(a)(3) retention period; §1798.105 right to delete",
      "retention rules applied by date; delete on request", "01"),
     ("Integrity and confidentiality", "Art. 5(1)(f), 32", "§1798.100(e), §1798.150 reasonable security",
      "least-privilege access, encryption at rest and in transit, authentication", "01, 02, 06"),
     ("Pseudonymisation and anonymisation", "Art. 4(5), 32(1)(a), Recital 26", "§1798.140 deidentified, pseudonymize",
      "keyed pseudonyms, generalisation, k-anonymity; test with a linkage attack", "03"),
-    ("Data protection by design and by default", "Art. 25", "§1798.100(c)",
+    ("Data protection by design and by default", "Art. 25", "no direct equivalent (closest: §1798.100(c))",
      "differential privacy, federated learning, secure computation instead of pooling", "04, 05, 06"),
     ("Sensitive data", "Art. 9 (health data)", "§1798.121 limit use of sensitive personal information",
      "keep health columns out of any release; aggregate with noise", "03, 04"),
@@ -408,8 +408,8 @@ def restrict_permissions(path: str | os.PathLike[str], mode: int = 0o600) -> int
     """Set ``path``'s permission bits to ``mode`` with ``os.chmod`` and return them read back.
 
     ``0o600`` lets only the owner read and write. POSIX permissions are enforced by the
-    operating system for other users only: processes of the same user, and root, are not
-    stopped; on Windows ``os.chmod`` can only set the read-only flag (Python documentation
+    operating system for other users only, and only when a file is opened: processes of the
+    same user, root, and handles opened before the change are not stopped; on Windows ``os.chmod`` can only set the read-only flag (Python documentation
     of ``os.chmod``).
     """
     if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 0o777:

@@ -388,6 +388,7 @@ def test_principles_table_maps_every_principle_to_a_lesson():
     for cell in table["lessons"]:
         assert {int(n) for n in cell.split(", ")} <= set(range(11))
     assert table.notna().all().all()
+    assert "§1798.100(a)(3)" in table.loc["Storage limitation", "CCPA"]  # CCPA retention rule
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
@@ -414,3 +415,33 @@ def test_restrict_permissions_bad_input(tmp_path):
         basics.restrict_permissions(target, 0o10000)
     with pytest.raises(ValueError, match="mode must be an int"):
         basics.restrict_permissions(target, "600")
+
+
+# --------------------------------------------------------------------------------------
+# lesson 01 exercises: correct answers written differently are accepted
+# --------------------------------------------------------------------------------------
+
+
+def test_lesson01_q3_accepts_any_column_order_and_plain_pandas():
+    from course_lib.exercises.lesson01 import q3
+
+    order = ["sex", "age", "glucose", "hba1c", "diagnosis", "readmitted_30d"]
+
+    def reordered(patients):
+        rows = (patients["admission_date"] >= "2022-12-31") & (patients["research_consent"] == 1)
+        return patients.loc[rows, order]
+
+    assert q3.check(reordered).status == "correct"
+
+
+def test_lesson01_feedback_names_the_mistake():
+    from course_lib.exercises.lesson01 import q3
+
+    def misaligned(patients):
+        recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+        with pytest.warns(UserWarning, match="reindexed"):
+            consenting = recent[patients["research_consent"] == 1]
+        return consenting[["age", "sex", "glucose", "hba1c", "diagnosis", "readmitted_30d"]]
+
+    feedback = q3.check(misaligned)
+    assert feedback.status == "incorrect" and "full `patients` frame" in feedback.message

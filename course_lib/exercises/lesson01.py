@@ -76,7 +76,12 @@ def _q1_expected() -> float:
 def _q1_mistakes() -> list[tuple[float, str]]:
     frame = _released_c()
     first_copies = float((~frame.duplicated(_Q1_COLUMNS)).mean())
+    group_sizes = frame.groupby(_Q1_COLUMNS).size()
     return [
+        (float((group_sizes == 1).mean()), "that is the share of COMBINATIONS that occur once (one value per group); "
+                                          "the question asks for the share of PATIENTS: divide the number of unique "
+                                          "combinations by the number of rows, not by the number of groups."),
+        (100 * _q1_expected(), "that looks like a percentage; give a share between 0 and 1."),
         (first_copies, "that is the share of distinct combinations: duplicated() with its default keep='first' "
                        "leaves the first copy of a shared combination unmarked, so it counts as unique. Use keep=False."),
         (1 - _q1_expected(), "that is the share of patients who SHARE their combination with someone; "
@@ -106,6 +111,8 @@ q1_share = (~released_c.duplicated(columns, keep=False)).mean()
         "q1_share = (~released_c.duplicated(columns)).mean()",
         "q1_share = released_c.duplicated(columns, keep=False).mean()",
         "q1_share = (~released_c.duplicated(columns, keep=False)).sum()",
+        "q1_share = released_c.groupby(columns).size().eq(1).mean()",
+        "q1_share = 100 * (~released_c.duplicated(columns, keep=False)).mean()",
     ],
     explanation=(
         "about 38 % of patients are still unique on birth month, sex and ZIP3, down from 99.7 % on the full "
@@ -197,6 +204,13 @@ def _study_frame(patients: pd.DataFrame, cutoff: pd.Timestamp, *, consent: bool 
     return patients.loc[rows, _STUDY_COLUMNS].reset_index(drop=True)
 
 
+def _misaligned_consent(patients: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Retention with a reset index, then the consent mask of the FULL frame (aligned by label)."""
+    recent = patients[patients["admission_date"] >= cutoff].reset_index(drop=True)
+    mask = (patients["research_consent"] == 1).reindex(recent.index, fill_value=False)
+    return recent.loc[mask, _STUDY_COLUMNS].reset_index(drop=True)
+
+
 def _check_minimise(answer: Any) -> str:
     if not callable(answer):
         raise Incorrect(f"`minimise_for_study` should be a function, got {type(answer).__name__}.")
@@ -223,15 +237,19 @@ def _check_minimise(answer: Any) -> str:
         len(_study_frame(patients, pd.Timestamp("1900-01-01"), consent=False)): "neither the consent filter nor the "
         "retention rule was applied.",
         len(_study_frame(patients, cutoff, strict=True)): "the retention boundary is off by one day: an admission on "
-        "exactly 2022-12-31 is within 3 years and must be kept (use >=).",
+        "exactly 2022-12-31 is within 3 years and must be kept. Use >= and 3 calendar years "
+        "(pd.DateOffset(years=3)), not 3 * 365 days: 2024 was a leap year.",
+        len(_misaligned_consent(patients, cutoff)): "the consent mask comes from the full `patients` frame, not from "
+        "`recent`: pandas aligned it to `recent` by index label and kept the wrong rows. Use "
+        'recent["research_consent"] == 1.',
     }
     if len(got) != len(want):
         if len(got) in wrong_counts:
             raise Incorrect(wrong_counts[len(got)])
         if len(got) < len(want):
             raise Incorrect(
-                f"{len(got):,} rows, expected {len(want):,}: too few. Did you compute the cutoff from today's date "
-                "(datetime.now())? Use the data's reference date 2025-12-31 (basics.REFERENCE_DATE)."
+                f"{len(got):,} rows, expected {len(want):,}: too few. Is the cutoff 3 years (not fewer) before the "
+                "data's reference date 2025-12-31 (basics.REFERENCE_DATE), not before today's date?"
             )
         raise Incorrect(f"{len(got):,} rows, expected {len(want):,}: check the retention cutoff 2022-12-31.")
     try:
@@ -240,7 +258,12 @@ def _check_minimise(answer: Any) -> str:
         raise Incorrect("the right number of rows, but not the right ones: filter on admission_date and "
                         "research_consent of the same rows.") from None
     small = patients.iloc[::7]
-    if not answer(small.copy()).reset_index(drop=True).equals(_study_frame(small, cutoff)):
+    got_small = answer(small.copy())
+    if not (
+        isinstance(got_small, pd.DataFrame)
+        and set(got_small.columns) == set(_STUDY_COLUMNS)
+        and got_small[_STUDY_COLUMNS].reset_index(drop=True).equals(_study_frame(small, cutoff))
+    ):
         raise Incorrect("it works on the full data but not on a subset of the patients: compute from the frame given.")
     return (
         f"{len(want):,} of {len(patients):,} patients, {len(_STUDY_COLUMNS)} of {len(patients.columns)} columns: "
@@ -266,6 +289,18 @@ def minimise_for_study(patients):
     return consenting[STUDY_COLUMNS].reset_index(drop=True)
 """,
     mistakes=[
+        '''
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    consenting = recent[patients["research_consent"] == 1]       # mask of the full frame, misaligned
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = patients[patients["admission_date"] >= basics.REFERENCE_DATE - pd.Timedelta(days=3 * 365)]
+    consenting = recent[recent["research_consent"] == 1]         # 3 * 365 days is not 3 years
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
         '''
 def minimise_for_study(patients):
     consenting = patients[patients["research_consent"] == 1]     # forgot retention
@@ -312,9 +347,12 @@ q4 = ReflectionProblem(
     discussion=(
         "The data is not anonymous. GDPR Recital 26 asks whether a person is identifiable by any means reasonably "
         "likely to be used, such as joining a public register; this lesson's join on date of birth, sex and ZIP names "
-        "two thirds of the patients. So the data stays personal data, and health data at that (Art. 9): the vendor is "
-        "a processor and needs a contract under Art. 28, security measures (Art. 32) and a lawful basis for the "
-        "transfer. Ask instead for (1) minimisation: send only the columns the vendor's purpose needs; "
+        "two thirds of the patients. Calling the data anonymous in a contract does not change that: whether data is "
+        "anonymous is a question of fact. It is not even pseudonymised in the sense of Art. 4(5), and pseudonymised "
+        "data is personal data too. So the data stays personal data, and health data at that (Art. 9): the hospital "
+        "(the controller) needs a lawful basis (Art. 6) and an Art. 9(2) condition to share it; the vendor is a "
+        "processor and needs a contract under Art. 28 and security measures (Art. 32); hosting outside the EEA "
+        "needs transfer safeguards (Chapter V). Ask instead for (1) minimisation: send only the columns the vendor's purpose needs; "
         "(2) pseudonymisation and generalisation, checked by re-running the linkage attack and measuring "
         "k-anonymity (lesson 03), or aggregates with differential privacy (lesson 04); (3) encryption in transit and "
         "at rest with keys the hospital holds (lesson 02); (4) a retention period and deletion on request. "
