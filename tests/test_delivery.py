@@ -117,6 +117,23 @@ def test_course_map_row_links_and_launches_the_lesson(notebook: Path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
+def test_minutes_agree_across_readme_title_cell_notes_and_lesson_00(notebook: Path):
+    """The lesson's length is stated in four places; they must agree."""
+    title = _source(_cells(notebook)[0])
+    found = re.search(r"(\d+) min teaching, (\d+) min exercises", title)
+    assert found, f"{notebook.name}: the title cell should state 'N min teaching, M min exercises'"
+    minutes = int(found.group(1)) + int(found.group(2))
+    number = notebook.name[:2]
+    row = next(r for r in _course_map_rows() if r.startswith(f"| {number} |"))
+    assert row.split("|")[4].strip() == str(minutes), f"README course map gives {row.split('|')[4].strip()} min for {number}, the notebook {minutes}"
+    welcome = "".join(_source(c) for c in _cells(ROOT / "notebooks" / "00_welcome.ipynb"))
+    in_welcome = re.search(rf"^\| {number} \|[^\n]*\| (\d+) \|$", welcome, re.M)
+    assert in_welcome and int(in_welcome.group(1)) == minutes, f"lesson 00's course map disagrees for {number}"
+    notes = (ROOT / "instructors" / f"{notebook.stem}.md").read_text(encoding="utf-8")
+    assert f"{minutes} minutes" in notes.split("\n## ", 1)[0], f"instructors/{notebook.stem}.md should say {minutes} minutes"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
 def test_title_cell_has_a_binder_badge_for_this_lesson(notebook: Path):
     title = _source(_cells(notebook)[0])
     assert title.startswith("# "), f"{notebook.name}: the first cell must be the title (a '# ' heading)"
