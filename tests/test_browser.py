@@ -292,6 +292,19 @@ def _render_state(page) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
+def _open_page(browser, errors: list[str]):
+    """A fresh browser context and page that records JavaScript errors into ``errors``.
+
+    No network: only the loopback JupyterLab server is reachable (the Binder badge image is
+    external and is blocked).
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"), lambda route: route.abort())
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_renders_in_jupyterlab(notebook: Path, browser, lab: Lab) -> None:
     before = hashlib.sha256(notebook.read_bytes()).hexdigest()
@@ -299,11 +312,7 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, browser, lab: Lab) -> No
     had_checkpoints = checkpoints.exists()
     want = expected_view(notebook)
     errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    # no network: only the loopback JupyterLab server (the Binder badge image is external)
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"), lambda route: route.abort())
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page = _open_page(browser, errors)
     try:
         rel = notebook.relative_to(ROOT).as_posix()
         page.goto(lab.url(f"/lab/tree/{rel}"), wait_until="domcontentloaded")
@@ -352,10 +361,7 @@ def test_notebook_presents_as_rise_slides(notebook: Path, browser, lab: Lab) -> 
     kinds = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in cells]
     slides = kinds.count("slide") + (kinds[0] not in {"slide", "skip", "notes"} if kinds else 0)
     errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"), lambda route: route.abort())
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page = _open_page(browser, errors)
     try:
         page.goto(lab.url(f"/rise/{notebook.relative_to(ROOT).as_posix()}"), wait_until="domcontentloaded")
         page.wait_for_selector(".reveal .slides > section", timeout=RENDER_TIMEOUT_MS)
