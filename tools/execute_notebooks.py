@@ -4,6 +4,10 @@ Usage: ``make outputs`` (all notebooks) or ``make outputs NB=notebooks/01_privac
 Runs each notebook top to bottom in a fresh kernel from ``notebooks/`` with progress bars off
 (``COURSE_QUIET=1``), keeps execution counts, records no timings, and stops at the first
 error unless the cell is tagged ``raises-exception``.
+
+Cells without slide metadata get the course default first (see :func:`default_slide_type`),
+so a lesson written in JupyterLab presents as a deck without setting every cell by hand;
+cells that already carry ``slideshow.slide_type`` keep it.
 """
 from __future__ import annotations
 
@@ -16,8 +20,21 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def default_slide_type(cell: nbformat.NotebookNode) -> str:
+    """``#``/``##`` headings start a slide, ``###`` a sub-slide, everything else continues."""
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    return "-"
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.setdefault("slideshow", {"slide_type": default_slide_type(cell)})
     start = time.perf_counter()
     client = NotebookClient(
         nb,
