@@ -23,8 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
+# Serve from the repository root (as Binder does) and open lesson 00. As root (containers),
+# JupyterLab refuses to start without --allow-root; add other options with LAB_ARGS=...
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(LAB_ARGS) notebooks/00_welcome.ipynb
 
 test: $(STAMP)
 	COURSE_QUIET=1 $(BIN)/python -m pytest

@@ -124,11 +124,16 @@ def test_minutes_agree_across_readme_title_cell_notes_and_lesson_00(notebook: Pa
     assert found, f"{notebook.name}: the title cell should state 'N min teaching, M min exercises'"
     minutes = int(found.group(1)) + int(found.group(2))
     number = notebook.name[:2]
-    row = next(r for r in _course_map_rows() if r.startswith(f"| {number} |"))
+    rows = [r for r in _course_map_rows() if r.startswith(f"| {number} |")]
+    assert len(rows) == 1, f"README's course map has {len(rows)} rows numbered {number}: replace a '(planned)' row, do not add a second"
+    row = rows[0]
     assert row.split("|")[4].strip() == str(minutes), f"README course map gives {row.split('|')[4].strip()} min for {number}, the notebook {minutes}"
     welcome = "".join(_source(c) for c in _cells(ROOT / "notebooks" / "00_welcome.ipynb"))
     in_welcome = re.search(rf"^\| {number} \|[^\n]*\| (\d+) \|$", welcome, re.M)
-    assert in_welcome and int(in_welcome.group(1)) == minutes, f"lesson 00's course map disagrees for {number}"
+    assert in_welcome and int(in_welcome.group(1)) == minutes, (
+        f"edit the '| {number} |' row of the course-map table in notebooks/00_welcome.ipynb "
+        f"(the cell 'The scenario') to {minutes} minutes, then `make outputs NB=notebooks/00_welcome.ipynb`"
+    )
     notes = (ROOT / "instructors" / f"{notebook.stem}.md").read_text(encoding="utf-8")
     assert f"{minutes} minutes" in notes.split("\n## ", 1)[0], f"instructors/{notebook.stem}.md should say {minutes} minutes"
 

@@ -40,6 +40,7 @@ def test_reference_solution_passes(module, name, problem):
     assert feedback.correct, str(feedback)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # a deliberate mistake may warn, as it would for a student
 @pytest.mark.parametrize("module, name, problem", CHECKED, ids=CHECKED_IDS)
 def test_typical_mistakes_fail(module, name, problem):
     assert problem.mistakes, f"{module}.{name} has no typical mistake to test"
