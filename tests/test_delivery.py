@@ -211,6 +211,11 @@ def test_instructor_notes_cover_the_lesson(notebook: Path):
     assert re.search(r"^\|.*\|\s*$", found["timing"], re.M), f"{notes_path.name}: timing per section goes in a table"
     minutes = [int(m) for m in re.findall(r"^\|[^|\n]+\|\s*(\d+)\s*\|", found["timing"], re.M)]
     assert minutes and sum(minutes) > 0, f"{notes_path.name}: the timing table needs minutes per section"
+    stated = re.search(r"(\d+) minutes", notes.split("\n## ", 1)[0])
+    assert stated and sum(minutes) == int(stated.group(1)), (
+        f"{notes_path.name}: the timing table adds up to {sum(minutes)} minutes, the notes state "
+        f"{stated.group(1) if stated else 'no total'}"
+    )
     unanswered = [q for q in _exercises(notebook) if not re.search(rf"\b{q}\b", found["answers"], re.I)]
     assert not unanswered, f"{notes_path.name}: no answer for {unanswered} under the answers heading"
 
