@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_lib.basics import _check_frame  # lesson 01's frame validation, reused
+
 __all__ = [
     "mask",
     "REDACTION_PATTERNS",
@@ -349,16 +351,6 @@ def year_bounds(labels: Iterable[str] | pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"low": low, "high": high}, index=series.index)
 
 
-def _require_frame(df: Any, columns: Sequence[str], what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-    if len(df) == 0:
-        raise ValueError("df must have at least one row, got an empty frame")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what} not in df: {missing}; df has {list(df.columns)}")
-
-
 def _qi_list(quasi_identifiers: Sequence[str] | str) -> list[str]:
     if isinstance(quasi_identifiers, str):
         return [quasi_identifiers]
@@ -399,7 +391,7 @@ def equivalence_classes(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> p
     Missing values form their own class (a missing ZIP matches other missing ZIPs).
     """
     qis = _qi_list(quasi_identifiers)
-    _require_frame(df, qis, "quasi_identifiers")
+    _check_frame(df, "df", qis)
     return df.groupby(qis, dropna=False, sort=False)[qis[0]].transform("size").rename("class_size")
 
 
@@ -432,7 +424,7 @@ def k_anonymity(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> int:
 def _check_sensitive(df: pd.DataFrame, qis: list[str], sensitive: str) -> None:
     if not isinstance(sensitive, str):
         raise TypeError(f"sensitive must be one column name, got {type(sensitive).__name__}")
-    _require_frame(df, [*qis, sensitive], "columns")
+    _check_frame(df, "df", [*qis, sensitive])
     if sensitive in qis:
         raise ValueError(f"sensitive column {sensitive!r} must not also be a quasi-identifier")
 

@@ -187,31 +187,31 @@ def _fernet(key: bytes | Fernet | MultiFernet) -> Fernet | MultiFernet:
         raise ValueError(f"key must be a Fernet key (32 bytes, URL-safe base64) or a (Multi)Fernet, got {type(key).__name__} of length {len(key) if hasattr(key, '__len__') else '?'}") from exc
 
 
+def _source_and_target(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Paths of an existing ``source`` file and a different ``target``."""
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise FileNotFoundError(f"source file not found: {source}")
+    if source.resolve() == target.resolve():
+        raise ValueError("target must differ from source: never overwrite the only copy before it decrypts")
+    return source, target
+
+
 def encrypt_file(source: str | os.PathLike[str], target: str | os.PathLike[str], key: bytes | Fernet | MultiFernet) -> Path:
     """Encrypt the file ``source`` into ``target`` with Fernet (AES-128-CBC + HMAC-SHA256).
 
     ``key`` may also be a ``MultiFernet``. The whole file is read into memory, which suits
     the course's small files (Fernet is not a streaming format). Returns ``target``.
     """
-    source, target = Path(source), Path(target)
-    if not source.is_file():
-        raise FileNotFoundError(f"source file not found: {source}")
-    if source.resolve() == target.resolve():
-        raise ValueError("target must differ from source: never overwrite the only copy before it decrypts")
-    cipher = _fernet(key)
-    target.write_bytes(cipher.encrypt(source.read_bytes()))
+    source, target = _source_and_target(source, target)
+    target.write_bytes(_fernet(key).encrypt(source.read_bytes()))
     return target
 
 
 def decrypt_file(source: str | os.PathLike[str], target: str | os.PathLike[str], key: bytes | Fernet | MultiFernet) -> Path:
     """Decrypt a file written by :func:`encrypt_file`; a wrong key raises ``InvalidToken``."""
-    source, target = Path(source), Path(target)
-    if not source.is_file():
-        raise FileNotFoundError(f"source file not found: {source}")
-    if source.resolve() == target.resolve():
-        raise ValueError("target must differ from source")
-    cipher = _fernet(key)
-    target.write_bytes(cipher.decrypt(source.read_bytes()))
+    source, target = _source_and_target(source, target)
+    target.write_bytes(_fernet(key).decrypt(source.read_bytes()))
     return target
 
 

@@ -289,12 +289,12 @@ def test_suppress_rejects_bad_k(k):
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: k_anonymity(TOY, ["zip", "city"]), ValueError, r"not in df: \['city'\]"),
+        (lambda: k_anonymity(TOY, ["zip", "city"]), ValueError, r"df has no column\(s\) \['city'\]"),
         (lambda: k_anonymity(TOY.iloc[:0], QI), ValueError, "at least one row"),
         (lambda: k_anonymity(TOY, []), ValueError, "at least one column"),
         (lambda: k_anonymity(TOY, ["zip", "zip"]), ValueError, "must not repeat"),
         (lambda: k_anonymity(TOY.to_dict(), QI), TypeError, "must be a pandas DataFrame"),
-        (lambda: l_diversity(TOY, QI, "outcome"), ValueError, r"not in df: \['outcome'\]"),
+        (lambda: l_diversity(TOY, QI, "outcome"), ValueError, r"df has no column\(s\) \['outcome'\]"),
         (lambda: l_diversity(TOY, QI, "zip"), ValueError, "must not also be a quasi-identifier"),
         (lambda: l_diversity(TOY.iloc[:0], QI, "diagnosis"), ValueError, "at least one row"),
         (lambda: t_closeness(TOY, QI, "diagnosis", kind="ordered"), ValueError, "needs a numeric"),
