@@ -2,7 +2,9 @@
 
 Each lesson has one module (``basics`` for lesson 01, ``dp`` for lesson 04, ...); the shared
 modules are :mod:`course_lib.data` (the shipped datasets), :mod:`course_lib.plotting` (the one
-plot style) and :mod:`course_lib.exercises` (checked exercises).
+plot style), :mod:`course_lib.models` (the models and comparisons several lessons train on
+the same data), :mod:`course_lib.exercises` (checked exercises) and the private
+``course_lib._checks`` (argument validation shared by every module).
 
 Every lesson starts with::
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.basics import _check_frame  # lesson 01's frame validation, reused
+from course_lib._checks import check_frame as _check_frame
 
 __all__ = [
     "mask",

@@ -10,10 +10,10 @@ What this module teaches, read top to bottom:
    one registered person (Sweeney, 2002, *k-anonymity: a model for protecting privacy*).
    :func:`profile_columns`, :func:`uniqueness_by_columns` and
    :func:`reidentification_by_columns` measure how identifying each column set is.
-3. **Data minimisation, measured** (:func:`compare_feature_sets`,
-   :func:`paired_difference_interval`): the same model with and without identifiers and
-   unneeded columns, over repeated cross-validation splits, with a confidence interval for
-   the accuracy difference.
+3. **Data minimisation, measured** (:func:`course_lib.models.compare_feature_sets`,
+   :func:`course_lib.models.paired_difference_interval`, re-exported here): the same model
+   with and without identifiers and unneeded columns, over repeated cross-validation
+   splits, with a confidence interval for the accuracy difference.
 4. **Consent, purpose limitation and retention as code** (:class:`Purpose`,
    :func:`select_for_purpose`, :func:`apply_retention`), relative to the data's fixed
    :data:`REFERENCE_DATE`.
@@ -32,12 +32,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from course_lib import _checks
+from course_lib.models import compare_feature_sets, paired_difference_interval, readmission_model
 
 __all__ = [
     "uniqueness",
@@ -58,37 +55,8 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------------------
-# Validation shared by the public functions
-# --------------------------------------------------------------------------------------
-
-
-def _column_list(columns: Sequence[str], argument: str) -> list[str]:
-    """``columns`` as a list of names; refuses a bare string, an empty list and duplicates."""
-    if isinstance(columns, str):
-        raise TypeError(f"{argument} must be a sequence of column names, got the single string {columns!r}; write [{columns!r}]")
-    try:
-        names = list(columns)
-    except TypeError:
-        raise TypeError(f"{argument} must be a sequence of column names, got {type(columns).__name__}") from None
-    if not names:
-        raise ValueError(f"{argument} must name at least one column, got {names}")
-    repeated = sorted({str(c) for c in names if names.count(c) > 1})
-    if repeated:
-        raise ValueError(f"{argument} must not repeat a column, got {repeated} more than once")
-    return names
-
-
-def _check_frame(df: object, argument: str, columns: Sequence[str]) -> pd.DataFrame:
-    """``df`` if it is a non-empty DataFrame holding every one of ``columns``."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{argument} must be a pandas DataFrame, got {type(df).__name__}")
-    if len(df) == 0:
-        raise ValueError(f"{argument} must have at least one row, got an empty DataFrame")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{argument} has no column(s) {missing}; its columns are {list(df.columns)}")
-    return df
+_column_list = _checks.column_list
+_check_frame = _checks.check_frame
 
 
 # --------------------------------------------------------------------------------------
@@ -185,100 +153,9 @@ def _column_sets(column_sets: Mapping[str, Sequence[str]]) -> dict[str, list[str
 
 
 # --------------------------------------------------------------------------------------
-# 3. Data minimisation, measured
+# 3. Data minimisation, measured: the model and the comparison live in course_lib.models
+#    (lessons 03 and 05-10 train the same model); they are re-exported here for lesson 01.
 # --------------------------------------------------------------------------------------
-
-
-def readmission_model(categorical: Sequence[str], numeric: Sequence[str]) -> Pipeline:
-    """The lesson's model: one-hot categorical columns, scaled numeric ones, logistic regression.
-
-    ``liblinear`` fits the wide one-hot matrix that identifier columns create in well under
-    a second (scikit-learn's ``LogisticRegression`` documentation recommends it for small
-    data sets); unseen categories at test time are ignored, as they must be for identifiers.
-    """
-    categorical, numeric = list(categorical), list(numeric)
-    if not categorical and not numeric:
-        raise ValueError("readmission_model needs at least one categorical or numeric column, got none")
-    steps = []
-    if categorical:
-        steps.append(("categorical", OneHotEncoder(handle_unknown="ignore"), categorical))
-    if numeric:
-        steps.append(("numeric", StandardScaler(), numeric))
-    return make_pipeline(ColumnTransformer(steps), LogisticRegression(solver="liblinear", C=1.0))
-
-
-def compare_feature_sets(
-    df: pd.DataFrame,
-    target: str,
-    feature_sets: Mapping[str, Sequence[str]],
-    *,
-    n_splits: int = 5,
-    n_repeats: int = 5,
-    random_state: int = 0,
-) -> pd.DataFrame:
-    """Train and test :func:`readmission_model` on each feature set over the SAME repeated splits.
-
-    Uses scikit-learn's ``RepeatedStratifiedKFold`` (``n_repeats`` times ``n_splits``
-    folds), so that the per-split accuracies of two feature sets are paired. Dates become
-    days since 1970 (numeric); numbers and booleans are scaled; everything else is one-hot
-    encoded. Returns one row per feature set and split: ``feature_set``, ``split``,
-    ``train_accuracy``, ``test_accuracy``.
-    """
-    sets = _column_sets(feature_sets)
-    if not isinstance(target, str):
-        raise TypeError(f"target must be a column name, got {type(target).__name__}")
-    _check_frame(df, "df", [target, *dict.fromkeys(c for cols in sets.values() for c in cols)])
-    for label, cols in sets.items():
-        if target in cols:
-            raise ValueError(f"feature_sets[{label!r}] contains the target {target!r}: that would leak the answer")
-    for name, value in (("n_splits", n_splits), ("n_repeats", n_repeats)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < (2 if name == "n_splits" else 1):
-            raise ValueError(f"{name} must be an int >= {2 if name == 'n_splits' else 1}, got {value!r}")
-    frame = df.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = (frame[column] - pd.Timestamp("1970-01-01")).dt.days
-    splitter = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
-    rows = []
-    for label, cols in sets.items():
-        numeric = [c for c in cols if pd.api.types.is_numeric_dtype(frame[c])]
-        categorical = [c for c in cols if c not in numeric]
-        scores = cross_validate(
-            readmission_model(categorical, numeric), frame[cols], frame[target],
-            cv=splitter, scoring="accuracy", return_train_score=True,
-        )
-        rows += [
-            {"feature_set": label, "split": i, "train_accuracy": tr, "test_accuracy": te}
-            for i, (tr, te) in enumerate(zip(scores["train_score"], scores["test_score"]))
-        ]
-    return pd.DataFrame(rows)
-
-
-def paired_difference_interval(
-    a: Sequence[float], b: Sequence[float], *, test_fraction: float, confidence: float = 0.95
-) -> dict[str, float]:
-    """Mean of ``a - b`` over paired resampling splits, with a corrected t confidence interval.
-
-    Splits of repeated cross-validation share training data, so the plain t interval is
-    too narrow; Nadeau & Bengio (2003, *Inference for the generalization error*, Machine
-    Learning 52) correct the variance by ``1/J + n_test/n_train``. ``test_fraction`` is the
-    share of rows in each test fold (0.2 for 5 folds). Returns ``mean``, ``low``, ``high``.
-    """
-    a_arr, b_arr = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a_arr.ndim != 1 or a_arr.shape != b_arr.shape:
-        raise ValueError(f"a and b must be 1-D and paired (same length), got shapes {a_arr.shape} and {b_arr.shape}")
-    if len(a_arr) < 2:
-        raise ValueError(f"a and b need at least 2 paired scores, got {len(a_arr)}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
-    diff = a_arr - b_arr
-    k = len(diff)
-    variance = diff.var(ddof=1) * (1 / k + test_fraction / (1 - test_fraction))
-    half = float(stats.t.ppf(0.5 + confidence / 2, k - 1) * np.sqrt(variance))
-    mean = float(diff.mean())
-    return {"mean": mean, "low": mean - half, "high": mean + half}
 
 
 # --------------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from course_lib import _checks
+
 __all__ = [
     "laplace_mechanism",
     "clip",
@@ -63,60 +65,19 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be > 0 and finite, got {value}")
-    return float(value)
+_positive = _checks.positive
+_finite_array = _checks.finite_array
+_bounds = _checks.bounds
+_rng = _checks.rng
+_non_empty = _checks.non_empty
 
 
 def _epsilon(epsilon: float) -> float:
-    return _positive("epsilon", epsilon)
+    return _checks.epsilon(epsilon)
 
 
 def _sensitivity(sensitivity: float) -> float:
-    if isinstance(sensitivity, bool) or not isinstance(sensitivity, (int, float, np.integer, np.floating)):
-        raise TypeError(f"sensitivity must be a number, got {type(sensitivity).__name__}")
-    if not math.isfinite(sensitivity) or sensitivity < 0:
-        raise ValueError(f"sensitivity must be >= 0 and finite, got {sensitivity}")
-    return float(sensitivity)
-
-
-def _finite_array(name: str, values: Any) -> np.ndarray:
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be numeric, got {type(values).__name__}") from exc
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite (no NaN or infinity), got {values!r}"[:200])
-    return array
-
-
-def _bounds(lower: float, upper: float) -> tuple[float, float]:
-    for name, value in (("lower", lower), ("upper", upper)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value}")
-    if not lower < upper:
-        raise ValueError(f"lower must be < upper, got lower={lower}, upper={upper}")
-    return float(lower), float(upper)
-
-
-def _rng(rng: np.random.Generator | None) -> np.random.Generator:
-    if rng is None:
-        return np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator or None, got {type(rng).__name__}")
-    return rng
-
-
-def _non_empty(name: str, values: Any) -> np.ndarray:
-    array = _finite_array(name, values)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {array.shape}")
-    return array
+    return _checks.non_negative("sensitivity", sensitivity)
 
 
 # --------------------------------------------------------------------------------------

@@ -270,9 +270,9 @@ def test_compare_feature_sets_bad_input(learnable):
         basics.compare_feature_sets(learnable, "y", {"leak": ["x", "y"]})
     with pytest.raises(ValueError, match=r"df has no column\(s\) \['nope'\]"):
         basics.compare_feature_sets(learnable, "y", {"a": ["nope"]})
-    with pytest.raises(ValueError, match="n_splits must be an int >= 2, got 1"):
+    with pytest.raises(ValueError, match="n_splits must be an int from 2 to 50, got 1"):
         basics.compare_feature_sets(learnable, "y", {"a": ["x"]}, n_splits=1)
-    with pytest.raises(ValueError, match="n_repeats must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="n_repeats must be an int from 1 to 100, got 0"):
         basics.compare_feature_sets(learnable, "y", {"a": ["x"]}, n_repeats=0)
     with pytest.raises(TypeError, match="target must be a column name"):
         basics.compare_feature_sets(learnable, ["y"], {"a": ["x"]})
@@ -300,9 +300,9 @@ def test_paired_difference_interval_bad_input():
         basics.paired_difference_interval([1, 2], [1, 2, 3], test_fraction=0.2)
     with pytest.raises(ValueError, match="at least 2 paired scores"):
         basics.paired_difference_interval([1], [1], test_fraction=0.2)
-    with pytest.raises(ValueError, match="test_fraction must be between 0 and 1, got 1.5"):
+    with pytest.raises(ValueError, match="test_fraction must be strictly between 0 and 1, got 1.5"):
         basics.paired_difference_interval([1, 2], [1, 2], test_fraction=1.5)
-    with pytest.raises(ValueError, match="confidence must be between 0 and 1, got 95"):
+    with pytest.raises(ValueError, match="confidence must be strictly between 0 and 1, got 95"):
         basics.paired_difference_interval([1, 2], [1, 2], test_fraction=0.2, confidence=95)
 
 

@@ -184,7 +184,12 @@ class Problem:
 
     ``answer_name`` is the variable (or function) the starter code defines; ``reference``
     is the solution code that defines it (``solution()`` shows it); ``setup`` is the context the notebook has already
-    run (imports, loaded data); ``mistakes`` are typical wrong solutions, as code.
+    run (imports, loaded data); ``mistakes`` are typical wrong solutions, as code, including
+    adversarial ones of the kind the topic invites (a wildcard, a pattern that matches half a
+    number, a type a library silently accepts); ``alternatives`` are other correct solutions,
+    as code, that must pass too. ``known_errors`` pairs a fragment of an error
+    (``"KeyError"``, ``"OperationalError: near"``) with its usual cause, told to a student
+    whose answer raises an error containing it.
     """
 
     title: str
@@ -193,6 +198,8 @@ class Problem:
     hints: Sequence[str]
     setup: str = ""
     mistakes: Sequence[str] = ()
+    alternatives: Sequence[str] = ()
+    known_errors: Sequence[tuple[str, str]] = ()
     explanation: str = ""
     _hints_shown: int = field(default=0, init=False, repr=False)
 
@@ -215,11 +222,19 @@ class Problem:
         except Incorrect as wrong:
             return Feedback("incorrect", str(wrong), self.title)
         except Exception as exc:  # the student's code raised: report it, do not crash
-            return Feedback("incorrect", f"checking your answer raised {type(exc).__name__}: {exc}", self.title)
+            return Feedback("incorrect", self._explain_error(f"{type(exc).__name__}: {exc}"), self.title)
         return Feedback("correct", message or self.explanation, self.title)
 
     def _check(self, answer: Any) -> str:
         raise NotImplementedError
+
+    def _explain_error(self, error: str) -> str:
+        """The message for an answer whose code raised ``error`` (``"Type: message"``)."""
+        text = f"checking your answer raised {error}"
+        causes = [cause for fragment, cause in self.known_errors if fragment in error]
+        if causes:
+            text += f". Usual cause: {causes[0]}"
+        return text
 
     def hint(self, level: int | None = None) -> Feedback:
         """Show the next hint, or hint number ``level`` (1-based)."""
