@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import NullFormatter
 
 from course_lib import _checks, plotting
 
@@ -501,6 +502,9 @@ def plot_group_errors(errors: pd.DataFrame, metric: str = "accuracy", *, ax: Axe
         if not reference.empty:
             ax.axhline(reference[metric].mean(), color=color, linestyle="--", linewidth=1,
                        label=f"group {name}, non-private")
+    ticks = np.sort(finite["epsilon"].unique())
+    ax.set_xticks(ticks, labels=[f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set(xlabel="ε", ylabel=metric.replace("_", " "))
     ax.legend(fontsize=8)
     return ax
