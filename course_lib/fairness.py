@@ -284,7 +284,7 @@ def flips(before: Sequence[int], after: Sequence[int], sensitive: Sequence[Any],
 def chouldechova_fpr(prevalence: Any, ppv: Any, fnr: Any) -> np.ndarray | float:
     """The false positive rate that base rate, PPV and FNR force: ``p/(1-p) * (1-PPV)/PPV * (1-FNR)``.
 
-    An identity of the confusion matrix (Chouldechova 2017, equation 2.6): it holds for any
+    An identity of the confusion matrix (Chouldechova 2017): it holds for any
     classifier and any group. So if two groups have different prevalences ``p`` (base rates
     of the positive label), a classifier with equal PPV (predictive parity) and equal FNR in
     both must have unequal FPR: equalised odds and predictive parity cannot both hold
