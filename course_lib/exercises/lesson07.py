@@ -53,12 +53,22 @@ def _q1_parts() -> dict[str, float]:
     test, decision = ctx["test"], ctx["decision"]
     b, a = (test["group"] == "B").to_numpy(), (test["group"] == "A").to_numpy()
     repaid, approved = test["repaid"].to_numpy(), test["approved"].to_numpy()
+    train, lender = ctx["train"], ctx["lender"]
+    train_b = (train["group"] == "B").to_numpy()
+    train_decision = lender.predict(train[ctx["FEATURES"]])
     return {
         "B": _rate(repaid[b], decision[b], 1),
         "A": _rate(repaid[a], decision[a], 1),
         "B_approved": _rate(approved[b], decision[b], 1),
         "B_fpr": _rate(repaid[b], decision[b], 0),
         "overall": _rate(repaid, decision, 1),
+        # y_true and y_pred swapped: among B's approvals, the share who would not repay (1 - PPV)
+        "B_swapped": _rate(decision[b], repaid[b], 1),
+        "B_over_all": float(np.mean((decision[b] == 0) & (repaid[b] == 1))),
+        "B_refused": float(np.mean(decision[b] == 0)),
+        "B_repaid_among_refused": float(np.mean(repaid[b][decision[b] == 0] == 1)),
+        "B_history": _rate(repaid[b], approved[b], 1),
+        "B_train": _rate(train["repaid"].to_numpy()[train_b], train_decision[train_b], 1),
     }
 
 
@@ -76,6 +86,23 @@ def _q1_mistakes() -> list[tuple[float, str]]:
                        "(.by_group['B'])."),
         (p["B"] - p["A"], "that is the difference between the groups (.difference()); the question asks for "
                           "group B's own rate."),
+        (p["B_swapped"], "y_true and y_pred are swapped: that is the share of group B's APPROVALS who would not "
+                         "repay. y_true is the label (what really happened), y_pred the model's decision."),
+        (p["B_over_all"], "you divided by all of group B's applicants; a false negative rate divides by the "
+                          "applicants who would repay only (false negatives + true positives)."),
+        (p["B_refused"], "that is the share of group B that is refused (1 - selection rate), whether or not they "
+                         "would repay; the rate counts only the would-be repayers."),
+        (p["B_repaid_among_refused"], "that is the share of B's REFUSALS who would have repaid: you conditioned on "
+                                      "the decision. The false negative rate conditions on the truth: among B's "
+                                      "would-be repayers, the share refused."),
+        (p["B_history"], "that is the false negative rate of the historical decisions test['approved']; y_pred is "
+                         "the model's `decision`."),
+        (p["B_train"], "you measured on the training applicants; the question is about the test applicants."),
+        (100 * p["B"], "that is a percentage; give the rate as a share between 0 and 1."),
+        (round(p["B"], 3), "right rate, but rounded: assign the value your code computes, not a rounded or typed "
+                           "copy of a printout."),
+        (round(p["B"], 2), "right rate, but rounded: assign the value your code computes, not a rounded or typed "
+                           "copy of a printout."),
     ]
 
 
@@ -88,10 +115,12 @@ q1 = ValueProblem(
     atol=1e-9,
     known_mistakes=_q1_mistakes,
     hints=[
+        "Think of group B's applicants who WOULD repay (repaid == 1): the false negative rate is the share of them "
+        "the model refuses, false negatives / (false negatives + true positives). The label is the truth, not the "
+        "lender's history.",
         "MetricFrame(metrics=..., y_true=..., y_pred=..., sensitive_features=...) computes a metric for each "
-        "group; .by_group is a Series indexed by group (a DataFrame if you pass a dict of metrics).",
-        "The metric is fairlearn's false_negative_rate and the truth is test['repaid'], not the biased "
-        "test['approved'].",
+        "group; .by_group is a Series indexed by group. The metric is fairlearn's false_negative_rate and the "
+        "truth is test['repaid'], not the biased test['approved'].",
         "frame = MetricFrame(metrics=false_negative_rate, y_true=test['repaid'], y_pred=decision, "
         "sensitive_features=test['group']); then frame.by_group['B']",
     ],
@@ -113,6 +142,12 @@ fnr_b = (decision[b.to_numpy()] == 0).mean()
         """
 both = fairness.compare_with_truth(decision, {"repaid": test["repaid"]}, test["group"])
 fnr_b = both.loc[("repaid", "B"), "false_negative_rate"]
+""",
+        """
+from sklearn.metrics import confusion_matrix
+b = (test["group"] == "B").to_numpy()
+tn, fp, fn, tp = confusion_matrix(test["repaid"][b], decision[b]).ravel()
+fnr_b = fn / (fn + tp)
 """,
     ],
     mistakes=[
@@ -136,6 +171,25 @@ frame = MetricFrame(metrics=false_negative_rate, y_true=test["repaid"], y_pred=d
                     sensitive_features=test["group"])
 fnr_b = frame.difference()
 """,
+        """
+frame = MetricFrame(metrics=false_negative_rate, y_true=decision, y_pred=test["repaid"],
+                    sensitive_features=test["group"])
+fnr_b = frame.by_group["B"]
+""",
+        """
+b = (test["group"] == "B").to_numpy()
+fnr_b = ((decision == 0) & (test["repaid"].to_numpy() == 1))[b].mean()
+""",
+        """
+b = (test["group"] == "B").to_numpy()
+fnr_b = (test["repaid"].to_numpy()[b][decision[b] == 0] == 1).mean()
+""",
+        """
+frame = MetricFrame(metrics=false_negative_rate, y_true=test["repaid"], y_pred=decision,
+                    sensitive_features=test["group"])
+fnr_b = round(frame.by_group["B"], 3)
+""",
+        "fnr_b = 0.22",
     ],
     known_errors=[
         ("TypeError: MetricFrame.__init__() takes 1 positional argument",
@@ -177,6 +231,14 @@ def _q2_parts() -> dict[str, float]:
     pred_group = with_group.predict(test[columns + ["group"]])
     groups, sexes = test["group"].to_numpy(), test["sex"].to_numpy()
     rates = [float(np.mean(pred[groups == g])) for g in ("A", "B")]
+
+    def gap_of(categorical: list[str], numeric: list[str], label: str = "approved", fit_on: Any = None) -> float:
+        rows = train if fit_on is None else fit_on
+        model = models.readmission_model(categorical, numeric).fit(rows[categorical + numeric], rows[label])
+        return _dp(model.predict(test[categorical + numeric]), groups)
+
+    scores = second.predict_proba(test[columns])[:, 1]
+    score_means = [float(np.mean(scores[groups == g])) for g in ("A", "B")]
     return {
         "right": _dp(pred, groups),
         "by_sex": _dp(pred, sexes),
@@ -185,6 +247,13 @@ def _q2_parts() -> dict[str, float]:
         "ratio": min(rates) / max(rates),
         "train_rows": _dp(second.predict(train[columns]), train["group"].to_numpy()),
         "accuracy": float(accuracy_score(test["approved"], pred)),
+        "lender": _dp(ctx["decision"], groups),
+        "on_repaid": gap_of(_Q2_CATEGORICAL, _Q2_NUMERIC, label="repaid"),
+        "no_zip": gap_of(["sex"], _Q2_NUMERIC),
+        "no_sex": gap_of(["zip_area"], _Q2_NUMERIC),
+        "fit_on_all": gap_of(_Q2_CATEGORICAL, _Q2_NUMERIC, fit_on=ctx["credit"]),
+        "scores": max(score_means) - min(score_means),
+        "by_area": _dp(pred, test["zip_area"].to_numpy()),
     }
 
 
@@ -200,6 +269,22 @@ def _q2_mistakes() -> list[tuple[float, str]]:
                      "for the difference."),
         (p["train_rows"], "you measured on the training applicants; use the test applicants."),
         (p["accuracy"], "that is the model's accuracy, not a disparity."),
+        (p["lender"], "that is the lender's model from the lecture (`decision`: finances and zip_area only); fit "
+                      "the second lender's own model and use its predictions."),
+        (p["on_repaid"], "that model learned from the truth `repaid`, which the second lender does not have: it "
+                         "learns from its history, train['approved']."),
+        (p["no_zip"], "you dropped zip_area too; the second lender drops only `group` and `applicant_id`."),
+        (p["no_sex"], "a column is missing: the second lender uses the finances, zip_area, sex and age."),
+        (-p["right"], "a negative gap: the demographic parity difference is the highest approval rate minus the "
+                      "lowest, so it is never negative."),
+        (p["fit_on_all"], "the model was fitted on all applicants, test applicants included; fit on `train` only."),
+        (p["scores"], "that is the gap in mean predicted PROBABILITY; demographic parity compares approval rates of "
+                      "the 0/1 decisions (predict, not predict_proba)."),
+        (p["by_area"], "that is the gap between areas (zip_area); the question asks about the protected group."),
+        (round(p["right"], 3), "right gap, but rounded: assign the value your code computes, not a rounded or "
+                               "typed copy of a printout."),
+        (round(p["right"], 2), "right gap, but rounded: assign the value your code computes, not a rounded or "
+                               "typed copy of a printout."),
     ]
 
 
@@ -212,7 +297,9 @@ q2 = ValueProblem(
     atol=1e-9,
     known_mistakes=_q2_mistakes,
     hints=[
-        "Train on the columns categorical + numeric of the training applicants; predict the test applicants.",
+        "A model that never sees `group` can still learn it from a feature that correlates with it. Train the "
+        "second lender's model on its history (train, label `approved`), then compare its approval rates between "
+        "groups A and B on the test applicants.",
         "demographic_parity_difference(y_true, y_pred, sensitive_features=...) ignores y_true (approval rates "
         "need no label) but requires it; the groups are test['group'].",
         "second.fit(train[categorical + numeric], ...); pred = second.predict(test[categorical + numeric]); "
@@ -261,6 +348,29 @@ dp_gap_second = demographic_parity_difference(test["approved"], second.predict(t
         """
 dp_gap_second = demographic_parity_difference(test["approved"], test["approved"], sensitive_features=test["group"])
 """,
+        """
+dp_gap_second = demographic_parity_difference(test["approved"], decision, sensitive_features=test["group"])
+""",
+        """
+numeric = fairness.FINANCE_FEATURES + ["age"]
+categorical = ["zip_area", "sex"]
+second = models.readmission_model(categorical, numeric).fit(train[categorical + numeric], train["repaid"])
+dp_gap_second = demographic_parity_difference(test["repaid"], second.predict(test[categorical + numeric]),
+                                              sensitive_features=test["group"])
+""",
+        """
+numeric = fairness.FINANCE_FEATURES + ["age"]
+second = models.readmission_model(["sex"], numeric).fit(train[["sex"] + numeric], train["approved"])
+dp_gap_second = demographic_parity_difference(test["approved"], second.predict(test[["sex"] + numeric]),
+                                              sensitive_features=test["group"])
+""",
+        """
+numeric = fairness.FINANCE_FEATURES + ["age"]
+categorical = ["zip_area", "sex"]
+second = models.readmission_model(categorical, numeric).fit(train[categorical + numeric], train["approved"])
+scores = pd.Series(second.predict_proba(test[categorical + numeric])[:, 1]).groupby(test["group"].to_numpy()).mean()
+dp_gap_second = scores.max() - scores.min()
+""",
     ],
     known_errors=[
         ("KeyError", "a column name is misspelt or missing: the columns are listed in datasets/DATASHEET.md."),
@@ -306,22 +416,39 @@ def _best_threshold() -> float:
 
 @functools.lru_cache(maxsize=1)
 def _wrong_constraints() -> dict[float, str]:
-    """Highest thresholds for two constraints students confuse with the one asked."""
+    """Highest thresholds for constraints students confuse with the one asked, with what each one is.
+
+    Two wrong constraints can give the same threshold: their explanations are then joined, so
+    the feedback never names only one of two possible causes.
+    """
     ctx = _context()
-    scores, is_a, is_b, _ = _q3_data()
+    scores, is_a, is_b, repays = _q3_data()
     approved = ctx["test"]["approved"].to_numpy() == 1
     grid = [float(t) for t in np.round(np.arange(0, 101) / 100, 2)]
-    tpr_a_history = float(np.mean(scores[is_a & approved] >= 0.5))
-    history = max(t for t in grid if np.mean(scores[is_b & approved] >= t) >= tpr_a_history)
-    selection_a = float(np.mean(scores[is_a] >= 0.5))
-    selection = max(t for t in grid if np.mean(scores[is_b] >= t) >= selection_a)
-    return {
-        round(history, 2): "that threshold equalises true positive rates against `approved`, the biased history; "
-                           "the constraint is about who would REPAY: use test['repaid'] (the `repays` mask).",
-        round(selection, 2): "that threshold equalises approval rates (demographic parity), over all applicants; "
-                             "the constraint compares true positive rates among those who would repay "
-                             "(scores[is_b & repays]).",
-    }
+
+    def highest(rows: np.ndarray, target: float) -> float:
+        return round(max((t for t in grid if np.mean(scores[rows] >= t) >= target), default=0.0), 2)
+
+    candidates = [
+        (highest(is_b & approved, float(np.mean(scores[is_a & approved] >= 0.5))),
+         "it equalises true positive rates against `approved`, the biased history; the constraint is about who "
+         "would REPAY (the `repays` mask)"),
+        (highest(is_a & repays, _tpr_a()),
+         "it is computed on group A's scores; the threshold is for group B's would-be repayers"),
+        (highest(is_b, float(np.mean(scores[is_a] >= 0.5))),
+         "it equalises approval rates over all applicants (demographic parity); the constraint compares true "
+         "positive rates among those who would repay"),
+        (highest(is_b & ~repays, float(np.mean(scores[is_a & ~repays] >= 0.5))),
+         "it equalises FALSE positive rates (applicants who would not repay); the constraint is on true positive "
+         "rates"),
+        (highest(is_b & repays, float(np.mean(scores[repays] >= 0.5))),
+         "it reaches the OVERALL true positive rate; the target is group A's (tpr_a)"),
+    ]
+    out: dict[float, list[str]] = {}
+    for threshold, reason in candidates:
+        out.setdefault(threshold, []).append(reason)
+    return {t: "that threshold answers a different constraint: " + "; or ".join(reasons) + "."
+            for t, reasons in out.items()}
 
 
 def _check_threshold(answer: Any) -> str:
@@ -408,6 +535,18 @@ threshold_b = max(t for t in grid if (scores[is_b] >= t).mean() >= sel_a)
 grid = np.round(np.arange(0, 1.01, 0.01), 2)
 threshold_b = min(t for t in grid if (scores[is_b & repays] >= t).mean() >= tpr_a)
 """,
+        """
+grid = np.round(np.arange(0, 1.01, 0.01), 2)
+fpr_a = (scores[is_a & ~repays] >= 0.5).mean()
+threshold_b = max(t for t in grid if (scores[is_b & ~repays] >= t).mean() >= fpr_a)
+""",
+        """
+grid = np.round(np.arange(0, 1.01, 0.01), 2)
+threshold_b = max(t for t in grid if (scores[is_a & repays] >= t).mean() >= tpr_a)
+""",
+        """
+threshold_b = round(float(np.quantile(scores[is_b & repays], 1 - tpr_a)), 2)   # rounds up past the answer
+""",
     ],
     explanation="The highest threshold at which group B's true positive rate reaches group A's.",
 )
@@ -436,7 +575,8 @@ q4 = ReflectionProblem(
         "(section 3). When the labels are suspect, demographic parity, or a bound on the approval gap, is a "
         "defensible interim goal, together with collecting better outcome data (for example approving a small "
         "random sample to learn who repays). The choice is a value judgement with legal constraints "
-        "(anti-discrimination and consumer-credit law, the EU AI Act lists credit scoring as high-risk), so it "
+        "(anti-discrimination and consumer-credit law; the EU AI Act lists AI that evaluates the creditworthiness of "
+        "natural persons or establishes their credit score as high-risk, Annex III point 5(b)), so it "
         "should not be left to the data scientist alone: compliance and legal teams, the people accountable for "
         "lending policy, and representatives of affected applicants should take part, the choice and its "
         "measured cost should be documented, and the model re-audited by group after deployment."
