@@ -227,11 +227,15 @@ def _require_texts(value: Any, what: str, title: str) -> None:
         _require_text(item, f"{what}[{i}]", title)
 
 
-def _safe_text(exc: BaseException) -> str:
+def _safe_text(exc: BaseException, limit: int = 240) -> str:
+    """``"Type: message"`` on one line, shortened; never raises."""
     try:
-        return f"{type(exc).__name__}: {exc}"
+        text = " ".join(str(exc).split())
     except Exception:  # an exception whose __str__ itself fails
         return type(exc).__name__
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass(kw_only=True)
