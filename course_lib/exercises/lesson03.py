@@ -251,7 +251,7 @@ q2 = CustomProblem(
         "(table[table.suppressed <= 0.02].sort_values('classes').iloc[-1]).",
     ],
     reference="""
-rows = []
+grid_rows = []
 for width in [1, 2, 5, 10]:
     for digits in [2, 3, 4, 5]:
         release = generalize(patients, {
@@ -259,10 +259,10 @@ for width in [1, 2, 5, 10]:
             "zip": lambda s: generalize_zip(s, digits),
         })
         kept = suppress(release, QI, 5)
-        rows.append({"width": width, "digits": digits,
+        grid_rows.append({"width": width, "digits": digits,
                      "suppressed": (len(release) - len(kept)) / len(release),
                      "classes": kept.groupby(QI).ngroups})
-table = pd.DataFrame(rows)
+table = pd.DataFrame(grid_rows)
 best = table[table["suppressed"] <= 0.02].sort_values("classes").iloc[-1]
 choice = (int(best["width"]), int(best["digits"]))
 """,

@@ -234,8 +234,7 @@ q2 = ValueProblem(
         "pair_sensitivity = (100 - 18) / len(elmwood) + (60 - 10) / len(elmwood)",
     ],
     reference="""
-n = len(elmwood)
-pair_sensitivity = (100 - 18) / n + (60 - 10) / n
+pair_sensitivity = (100 - 18) / len(elmwood) + (60 - 10) / len(elmwood)   # each mean moves by (upper - lower) / n
 """,
     mistakes=[
         "pair_sensitivity = max(100 - 18, 60 - 10) / len(elmwood)",
