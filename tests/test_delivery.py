@@ -136,6 +136,30 @@ def test_minutes_agree_across_readme_title_cell_notes_and_lesson_00(notebook: Pa
     )
     notes = (ROOT / "instructors" / f"{notebook.stem}.md").read_text(encoding="utf-8")
     assert f"{minutes} minutes" in notes.split("\n## ", 1)[0], f"instructors/{notebook.stem}.md should say {minutes} minutes"
+    teaching, exercises = _timing_split(notes)
+    assert (teaching, exercises) == (int(found.group(1)), int(found.group(2))), (
+        f"instructors/{notebook.stem}.md: the timing table gives {teaching} min teaching and {exercises} min "
+        f"exercises (rows named 'Exercises ...' or naming a Qn count as exercises), the title cell "
+        f"{found.group(1)} + {found.group(2)}"
+    )
+
+
+def _timing_split(notes: str) -> tuple[int, int]:
+    """(teaching, exercise) minutes of the notes' timing table: a row whose section starts with
+    'Exercise' or names a question (Q1, Q5 ...) counts as exercise time."""
+    table = notes.split("## Timing", 1)[-1].split("\n## ", 1)[0]
+    teaching = exercises = 0
+    for section, minutes in re.findall(r"^\|([^|\n]+)\|\s*(\d+)\s*\|", table, re.M):
+        if re.match(r"\s*Exercises?\b", section) or re.search(r"\bQ\d", section):
+            exercises += int(minutes)
+        else:
+            teaching += int(minutes)
+    return teaching, exercises
+
+
+def test_timing_split_counts_exercise_rows():
+    notes = "## Timing\n\n| Section | Minutes |\n|---|---|\n| Setup | 5 |\n| Exercises Q1-Q3 | 20 |\n| Q4 reflection | 5 |\n"
+    assert _timing_split(notes) == (5, 25)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)

@@ -1,7 +1,10 @@
-"""Every lesson's exercises: the reference solution passes, each typical mistake fails,
-and the placeholder counts as not attempted. Lessons are discovered automatically."""
+"""Every lesson's exercises: the reference solution and every correct alternative pass,
+each typical or adversarial mistake fails without its feedback giving the solution away,
+every known error's cause is reachable, and the placeholder counts as not attempted.
+Lessons are discovered automatically."""
 import importlib
 import pkgutil
+import re
 
 import pytest
 
@@ -17,8 +20,7 @@ PROBLEMS = [
 IDS = [f"{m}.{n}" for m, n, _ in PROBLEMS]
 CHECKED = [p for p in PROBLEMS if not isinstance(p[2], ReflectionProblem)]
 CHECKED_IDS = [f"{m}.{n}" for m, n, _ in CHECKED]
-# Lessons whose problems predate ``alternatives``; remove a lesson once its problems have them.
-_ALTERNATIVES_PENDING = {"lesson00", "lesson01", "lesson02", "lesson03", "lesson04"}
+WITH_KNOWN_ERRORS = [p for p in CHECKED if p[2].known_errors]
 
 
 def _run(problem: Problem, code: str):
@@ -54,18 +56,72 @@ def test_typical_mistakes_fail(module, name, problem):
 
 @pytest.mark.parametrize("module, name, problem", CHECKED, ids=CHECKED_IDS)
 def test_correct_alternatives_pass(module, name, problem):
-    if module in _ALTERNATIVES_PENDING and not problem.alternatives:
-        pytest.xfail(f"{module}: alternative correct solutions not yet written (issue 10)")
     assert problem.alternatives, f"{module}.{name} has no alternative correct solution to test"
     for code in problem.alternatives:
         feedback = problem.check(_run(problem, code))
         assert feedback.correct, f"a correct alternative failed:\n{code}\n{feedback}"
 
 
+def _normalise(code: str) -> str:
+    """Code without comments, whitespace or quote style, to compare with feedback text."""
+    code = re.sub(r"#[^\n]*", "", code)
+    return re.sub(r"\s+", "", code).replace("'", '"').replace("`", "")
+
+
+def _solution_lines(problem: Problem) -> list[str]:
+    """The reference's lines that carry the answer (not its signature, imports or blank lines)."""
+    lines = [_normalise(line) for line in problem.solution_code().splitlines()]
+    return [line for line in lines if line and not line.startswith(("def", "import", "from"))]
+
+
+def _share_given_away(lines: list[str], feedback: str) -> float:
+    """The share of the solution's characters that appear in ``feedback`` in runs of >= 8."""
+    body, text, covered, i = "".join(lines), _normalise(feedback), 0, 0
+    while i < len(body):
+        length = 0
+        while i + length < len(body) and body[i: i + length + 1] in text:
+            length += 1
+        if length >= 8:
+            covered, i = covered + length, i + length
+        else:
+            i += 1
+    return covered / max(len(body), 1)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("module, name, problem", CHECKED, ids=CHECKED_IDS)
+def test_feedback_on_a_mistake_never_gives_the_solution_away(module, name, problem):
+    lines = _solution_lines(problem)
+    for code in problem.mistakes:
+        message = problem.check(_run(problem, code)).message
+        whole = [line for line in lines if len(line) >= 12 and line in _normalise(message)]
+        assert not whole, f"the feedback on this mistake prints a line of the solution {whole}:\n{code}\n{message}"
+        share = _share_given_away(lines, message)
+        assert share < 0.5, f"the feedback prints {share:.0%} of the solution:\n{code}\n{message}"
+
+
+def test_the_give_away_check_itself_catches_a_leak():
+    lines = ["returnjwt.decode(token,secret,algorithms=[\"HS256\"],options={\"require\":[\"exp\",\"iat\"]})"]
+    leak = "Pass lists: algorithms=['HS256'] and options={'require': ['exp', 'iat']}."
+    assert _share_given_away(lines, leak) > 0.5
+    assert _share_given_away(lines, "pin the algorithms and require the expiry claims") < 0.5
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("module, name, problem", WITH_KNOWN_ERRORS, ids=[f"{m}.{n}" for m, n, _ in WITH_KNOWN_ERRORS])
+def test_every_known_error_is_met_by_a_mistake_and_explained(module, name, problem):
+    messages = [problem.check(_run(problem, code)).message for code in problem.mistakes]
+    for fragment, cause in problem.known_errors:
+        assert any(fragment in m and cause in m for m in messages), (
+            f"no mistake of {module}.{name} raises {fragment!r}; add the mistake that does, so its cause is tested"
+        )
+
+
 @pytest.mark.parametrize("module, name, problem", PROBLEMS, ids=IDS)
 def test_placeholder_is_unattempted_and_hints_exist(module, name, problem):
     assert problem.check(____).status == "unattempted"
     assert problem.hint(1).status == "hint"
+    assert isinstance(problem.hints, (list, tuple)) and len(problem.hints) >= (1 if isinstance(problem, ReflectionProblem) else 2)
     assert problem.solution().status == "solution"
 
 

@@ -22,15 +22,21 @@ context the notebook provides, and typical ``mistakes`` (code too).
 ``tests/test_exercises.py`` runs every solution (it must pass) and every mistake (it must
 fail) for every lesson, so a broken exercise fails the build.
 
-``check()`` never raises: an answer that crashes is reported as incorrect with the error.
+``check()`` never raises (only ``KeyboardInterrupt`` passes through): an answer that crashes,
+even with ``SystemExit``, is reported as incorrect with the error and, where the problem lists
+it in ``known_errors``, the error's usual cause; a function that returns ``None`` is asked
+whether it forgot to ``return``. A mistake in a problem's definition (no cases, hints given
+as one string, an expected value of the wrong kind) raises when the problem is defined.
 Results are :class:`Feedback` objects: they render as coloured boxes in JupyterLab, as
 plain text elsewhere, and ``bool(feedback)`` is True only when the answer is correct.
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +50,7 @@ __all__ = [
     "Incorrect",
     "Case",
     "Problem",
+    "ProblemDefinitionError",
     "ValueProblem",
     "FunctionProblem",
     "CustomProblem",
@@ -88,23 +95,38 @@ ____ = _Placeholder()
 
 
 def is_placeholder(value: object) -> bool:
-    """True if ``value`` is, or contains, or (for a function) uses the ``____`` blank."""
+    """True if ``value`` is, or contains, or (for a function) uses the ``____`` blank.
+
+    Never raises: containers that contain themselves are visited once, and objects whose
+    ``__code__`` is not code (a DataFrame with a ``__code__`` column) are not functions.
+    """
+    try:
+        return _contains_placeholder(value, set())
+    except Exception:  # an exotic object's attribute access failed: it is not the blank
+        return False
+
+
+def _contains_placeholder(value: object, seen: set[int]) -> bool:
     if value is ____:
         return True
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(is_placeholder(v) for v in value)
-    if isinstance(value, dict):
-        return any(is_placeholder(v) for v in value.values())
-    code = getattr(value, "__code__", None)
-    if code is not None:
-        return _code_uses_placeholder(code)
+    if id(value) in seen:
+        return False
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        seen.add(id(value))
+        items = value.values() if isinstance(value, dict) else value
+        return any(_contains_placeholder(v, seen) for v in items)
+    if isinstance(value, (types.FunctionType, types.MethodType)):
+        return _code_uses_placeholder(value.__code__)
+    if isinstance(value, functools.partial):
+        seen.add(id(value))
+        return _contains_placeholder(value.func, seen)
     return False
 
 
-def _code_uses_placeholder(code: Any) -> bool:
+def _code_uses_placeholder(code: types.CodeType) -> bool:
     if "____" in code.co_names:
         return True
-    return any(_code_uses_placeholder(c) for c in code.co_consts if hasattr(c, "co_names"))
+    return any(_code_uses_placeholder(c) for c in code.co_consts if isinstance(c, types.CodeType))
 
 
 class Incorrect(Exception):
@@ -177,6 +199,45 @@ class Feedback:
 # --------------------------------------------------------------------------------------
 
 
+class ProblemDefinitionError(TypeError):
+    """A problem is defined wrongly (an author's mistake, not a student's): raised when the
+    problem is created, or by ``check()`` for data built lazily (``cases=`` or ``expected=``
+    given as a function)."""
+
+
+def _forgot_return(name: str) -> str:
+    return f"`{name}` returned None: did you forget to `return` the result?"
+
+
+def _require_text(value: Any, what: str, title: str, *, empty_ok: bool = False) -> None:
+    if not isinstance(value, str):
+        raise ProblemDefinitionError(f"{title!r}: {what} must be a str, got {type(value).__name__} {value!r}")
+    if not empty_ok and not value.strip():
+        raise ProblemDefinitionError(f"{title!r}: {what} must not be empty")
+
+
+def _require_texts(value: Any, what: str, title: str) -> None:
+    """``value`` is a list or tuple of non-empty strings (one string alone is a mistake)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ProblemDefinitionError(
+            f"{title!r}: {what} must be a list of strings, got {type(value).__name__} {_describe(value)}"
+            + (" (one string: wrap it in a list)" if isinstance(value, str) else "")
+        )
+    for i, item in enumerate(value):
+        _require_text(item, f"{what}[{i}]", title)
+
+
+def _safe_text(exc: BaseException, limit: int = 240) -> str:
+    """``"Type: message"`` on one line, shortened; never raises."""
+    try:
+        text = " ".join(str(exc).split())
+    except Exception:  # an exception whose __str__ itself fails
+        return type(exc).__name__
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @dataclass(kw_only=True)
 class Problem:
     """Base class. Subclasses implement :meth:`_check`, returning a message when correct
@@ -189,7 +250,11 @@ class Problem:
     number, a type a library silently accepts); ``alternatives`` are other correct solutions,
     as code, that must pass too. ``known_errors`` pairs a fragment of an error
     (``"KeyError"``, ``"OperationalError: near"``) with its usual cause, told to a student
-    whose answer raises an error containing it.
+    whose answer raises an error containing it. Hints go from the concept to the formula or
+    code; feedback on a wrong answer says what is wrong without printing the solution.
+
+    A definition that is wrong (hints as one string, no hints, a ``known_errors`` entry that
+    is not a pair of strings) raises :class:`ProblemDefinitionError` at once.
     """
 
     title: str
@@ -204,47 +269,96 @@ class Problem:
     _hints_shown: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        _require_text(self.title, "title", "problem")
+        if not isinstance(self.answer_name, str) or not self.answer_name.isidentifier():
+            raise ValueError(f"answer_name must be a Python identifier, got {self.answer_name!r}")
+        _require_texts(self.hints, "hints", self.title)
         if not self.hints:
             raise ValueError(f"{self.title!r}: give at least one hint")
-        if not self.answer_name.isidentifier():
-            raise ValueError(f"answer_name must be a Python identifier, got {self.answer_name!r}")
+        _require_text(self.reference, "reference", self.title, empty_ok=True)
+        _require_text(self.setup, "setup", self.title, empty_ok=True)
+        _require_text(self.explanation, "explanation", self.title, empty_ok=True)
+        for what in ("mistakes", "alternatives"):
+            value = getattr(self, what)
+            if value:
+                _require_texts(value, what, self.title)
+        if isinstance(self.known_errors, (str, bytes)) or not isinstance(self.known_errors, (list, tuple)):
+            raise ProblemDefinitionError(f"{self.title!r}: known_errors must be a list of (error fragment, cause) pairs")
+        for pair in self.known_errors:
+            if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(p, str) and p for p in pair)):
+                raise ProblemDefinitionError(
+                    f"{self.title!r}: each known_errors entry must be a pair of non-empty strings "
+                    f"(error fragment, usual cause), got {pair!r}"
+                )
 
     def check(self, answer: Any = ____) -> Feedback:
-        """Check ``answer``; never raises."""
+        """Check ``answer``; never raises (except ``KeyboardInterrupt``, to stop a run)."""
         if is_placeholder(answer):
             return Feedback(
                 "unattempted",
                 f"replace the ____ placeholder in `{self.answer_name}` with your answer, then check again.",
                 self.title,
             )
+        if answer is None:
+            return Feedback(
+                "incorrect",
+                f"`{self.answer_name}` is None: did you forget to `return` the result in a function, "
+                "or to assign it on the last line?",
+                self.title,
+            )
         try:
             message = self._check(answer)
+        except KeyboardInterrupt:
+            raise
         except Incorrect as wrong:
-            return Feedback("incorrect", str(wrong), self.title)
-        except Exception as exc:  # the student's code raised: report it, do not crash
-            return Feedback("incorrect", self._explain_error(f"{type(exc).__name__}: {exc}"), self.title)
+            return Feedback("incorrect", self._known_cause(str(wrong), wrong.__cause__), self.title)
+        except ProblemDefinitionError as broken:
+            return Feedback("incorrect", f"this exercise is defined wrongly (not your fault): {broken}", self.title)
+        except BaseException as exc:  # the student's code raised, even SystemExit: report it, do not crash
+            return Feedback("incorrect", self._explain_error(_safe_text(exc)), self.title)
         return Feedback("correct", message or self.explanation, self.title)
 
     def _check(self, answer: Any) -> str:
         raise NotImplementedError
 
+    def _cause_of(self, error: str) -> str:
+        """The usual cause of ``error`` (``"Type: message"``) from ``known_errors``, or ""."""
+        causes = [cause for fragment, cause in self.known_errors if fragment in error]
+        return causes[0] if causes else ""
+
+    def _known_cause(self, message: str, cause: BaseException | None) -> str:
+        """``message``, followed by the usual cause of the error behind it when known."""
+        if cause is None or isinstance(cause, Incorrect):
+            return message
+        known = self._cause_of(_safe_text(cause))
+        return f"{message} Usual cause: {known}" if known and known not in message else message
+
     def _explain_error(self, error: str) -> str:
         """The message for an answer whose code raised ``error`` (``"Type: message"``)."""
         text = f"checking your answer raised {error}"
-        causes = [cause for fragment, cause in self.known_errors if fragment in error]
-        if causes:
-            text += f". Usual cause: {causes[0]}"
+        cause = self._cause_of(error)
+        if cause:
+            text += f". Usual cause: {cause}"
         return text
 
     def hint(self, level: int | None = None) -> Feedback:
-        """Show the next hint, or hint number ``level`` (1-based)."""
+        """Show the next hint, or hint number ``level`` (1-based). After the last hint, says
+        there are no more and points at ``solution()``."""
         n = len(self.hints)
         if level is None:
-            self._hints_shown = min(self._hints_shown + 1, n)
+            if self._hints_shown >= n:
+                return Feedback(
+                    "hint",
+                    f"no more hints: you have seen all {n}. Call .solution() to see the reference solution, "
+                    "or .hint(1) to read them again.",
+                    self.title,
+                )
+            self._hints_shown += 1
             level = self._hints_shown
         elif isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= n:
             return Feedback("hint", f"level must be an int from 1 to {n}, got {level!r}", self.title)
-        more = f" (call hint() again for hint {level + 1} of {n})" if level < n else ""
+        more = (f" (call hint() again for hint {level + 1} of {n})" if level < n
+                else " (that was the last hint; .solution() shows the reference solution)")
         return Feedback("hint", f"{level}/{n}: {self.hints[level - 1]}{more}", self.title)
 
     def solution(self) -> Feedback:
@@ -262,13 +376,19 @@ def _describe(value: Any) -> str:
         return np.array2string(value, precision=4, threshold=8)
     if isinstance(value, pd.DataFrame):
         return f"a DataFrame of shape {value.shape}"
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a repr that fails must not turn feedback into a crash
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _as_number(answer: Any, name: str) -> float | np.ndarray:
     if answer is None:
-        raise Incorrect(f"`{name}` is None: did a function forget to `return` its result, or a line to assign it?")
+        raise Incorrect(f"`{name}` is None: did you forget to `return` the result in a function, "
+                        "or to assign it on the last line?")
+    if callable(answer) and not isinstance(answer, np.ndarray):
+        raise Incorrect(f"`{name}` is a function; a number is expected: call it and keep what it returns.")
     if isinstance(answer, bool):
         raise Incorrect(f"`{name}` is a bool ({answer}); a number is expected.")
     if isinstance(answer, str):
@@ -278,6 +398,32 @@ def _as_number(answer: Any, name: str) -> float | np.ndarray:
     except (TypeError, ValueError) as exc:
         raise Incorrect(f"`{name}` is {type(answer).__name__}, which is not a number.") from exc
     return float(value) if value.ndim == 0 else value
+
+
+def _numeric(value: Any, what: str, title: str) -> float | np.ndarray:
+    """``value`` as a float or a float array; an author's value of the wrong kind is refused."""
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_, Mapping, set, frozenset)) or callable(value):
+        raise ProblemDefinitionError(f"{title!r}: {what} must be a number or an array of numbers, got "
+                                     f"{type(value).__name__} {_describe(value)}")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ProblemDefinitionError(f"{title!r}: {what} must be a number or an array of numbers, got "
+                                     f"{type(value).__name__} {_describe(value)}") from exc
+    if array.size == 0 or not np.isfinite(array).all():
+        raise ProblemDefinitionError(f"{title!r}: {what} must be finite and non-empty, got {_describe(value)}")
+    return float(array) if array.ndim == 0 else array
+
+
+def _mistake_pairs(pairs: Any, title: str) -> list[tuple[Any, str]]:
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, (list, tuple)):
+        raise ProblemDefinitionError(f"{title!r}: known_mistakes must be a list of (wrong value, message) pairs")
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], str) and pair[1]):
+            raise ProblemDefinitionError(f"{title!r}: each known_mistakes entry is a (wrong value, message) pair, "
+                                         f"got {_describe(pair)}")
+        _numeric(pair[0], "a known mistake's value", title)
+    return list(pairs)
 
 
 @dataclass(kw_only=True)
@@ -297,13 +443,20 @@ class ValueProblem(Problem):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        for name in ("rtol", "atol"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ProblemDefinitionError(f"{self.title!r}: {name} must be a finite number, got {value!r}")
         if self.rtol < 0 or self.atol < 0:
             raise ValueError(f"tolerances must be >= 0, got rtol={self.rtol}, atol={self.atol}")
+        if not callable(self.expected):
+            _numeric(self.expected, "expected", self.title)
+        if not callable(self.known_mistakes):
+            _mistake_pairs(self.known_mistakes, self.title)
 
     def expected_value(self) -> float | np.ndarray:
         value = self.expected() if callable(self.expected) else self.expected
-        value = np.asarray(value, dtype=float)
-        return float(value) if value.ndim == 0 else value
+        return _numeric(value, "expected", self.title)
 
     def _close(self, a: float | np.ndarray, b: float | np.ndarray) -> bool:
         return bool(np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=self.rtol, atol=self.atol))
@@ -314,7 +467,7 @@ class ValueProblem(Problem):
         if self._close(got, want):
             return self.explanation or f"`{self.answer_name}` = {_describe(got)}{self.unit}."
         mistakes = self.known_mistakes() if callable(self.known_mistakes) else self.known_mistakes
-        for value, message in mistakes:
+        for value, message in _mistake_pairs(mistakes, self.title):
             wrong = np.asarray(value, dtype=float)
             if self._close(got, float(wrong) if wrong.ndim == 0 else wrong):
                 raise Incorrect(message)
@@ -349,6 +502,21 @@ class Case:
     why: str = ""
     rtol: float = 1e-6
     atol: float = 1e-9
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, tuple):
+            raise ProblemDefinitionError(
+                f"Case args must be a tuple, got {type(self.args).__name__} {_describe(self.args)}"
+                + (" (a one-element tuple needs a comma: (x,))" if not isinstance(self.args, list) else "")
+            )
+        if not isinstance(self.kwargs, Mapping) or not all(isinstance(k, str) for k in self.kwargs):
+            raise ProblemDefinitionError(f"Case kwargs must be a mapping of names to values, got {self.kwargs!r}")
+        if self.raises is not None and not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
+            raise ProblemDefinitionError(f"Case raises must be an exception class or None, got {self.raises!r}")
+        if self.raises is not None and self.expected is not None:
+            raise ProblemDefinitionError("a Case either expects a value or raises, not both")
+        if not isinstance(self.why, str):
+            raise ProblemDefinitionError(f"Case why must be a str, got {type(self.why).__name__}")
 
 
 def _equal(got: Any, want: Any, rtol: float, atol: float) -> bool:
@@ -390,6 +558,17 @@ def _call_text(name: str, case: Case) -> str:
     return f"{name}({', '.join(parts)})"
 
 
+def _valid_cases(cases: Any, title: str) -> list[Case]:
+    if isinstance(cases, (str, bytes, Case)) or not isinstance(cases, (list, tuple)):
+        raise ProblemDefinitionError(f"{title!r}: cases must be a list of Case, got {type(cases).__name__}")
+    if not cases:
+        raise ProblemDefinitionError(f"{title!r}: a FunctionProblem needs at least one Case")
+    bad = [c for c in cases if not isinstance(c, Case)]
+    if bad:
+        raise ProblemDefinitionError(f"{title!r}: every case must be a Case, got {_describe(bad[0])}")
+    return list(cases)
+
+
 @dataclass(kw_only=True)
 class FunctionProblem(Problem):
     """A function that must pass every :class:`Case`; ``cases`` may be a function of no
@@ -397,27 +576,64 @@ class FunctionProblem(Problem):
 
     cases: Sequence[Case] | Callable[[], Sequence[Case]] = ()
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not callable(self.cases):
+            _valid_cases(self.cases, self.title)
+
     def _check(self, answer: Any) -> str:
         if not callable(answer):
             raise Incorrect(f"`{self.answer_name}` should be a function, got {type(answer).__name__}.")
-        cases = self.cases() if callable(self.cases) else self.cases
+        cases = _valid_cases(self.cases() if callable(self.cases) else self.cases, self.title)
         for case in cases:
             call = _call_text(self.answer_name, case)
             why = f" {case.why}" if case.why else ""
             try:
                 got = answer(*case.args, **dict(case.kwargs))
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 if case.raises is not None and isinstance(exc, case.raises):
                     continue
+                error = _safe_text(exc)
+                cause = self._cause_of(error)
+                if cause:
+                    raise Incorrect(f"{call} raised {error}. Usual cause: {cause}") from exc
                 expected = f"should raise {case.raises.__name__}" if case.raises else "should not raise"
-                raise Incorrect(f"{call} raised {type(exc).__name__}: {exc}; it {expected}.{why}") from exc
+                raise Incorrect(f"{call} raised {error}; it {expected}.{why}") from exc
             if case.raises is not None:
+                if got is None:
+                    raise Incorrect(f"{call} returned None; it should raise {case.raises.__name__}.{why}")
                 raise Incorrect(f"{call} returned {_describe(got)}; it should raise {case.raises.__name__}.{why}")
             if is_placeholder(got):
                 raise Incorrect(f"{call} returned the ____ placeholder: finish the function body.")
+            if got is None and case.expected is not None:
+                raise Incorrect(f"{call} returned None: did you forget to `return` the result?")
             if not _equal(got, case.expected, case.rtol, case.atol):
                 raise Incorrect(f"{call} returned {_describe(got)}, expected {_describe(case.expected)}.{why}")
         return self.explanation or f"`{self.answer_name}` passed all {len(cases)} test cases."
+
+
+class _CallRecorder:
+    """Wraps a student's function for a custom checker and remembers what its calls returned,
+    so that a function that never returns anything is diagnosed as a forgotten ``return``."""
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        self.returned = 0
+        self.returned_none = 0
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = func(*args, **kwargs)
+            self.returned += 1
+            self.returned_none += result is None
+            return result
+
+        self.wrapper = wrapper
+
+    @property
+    def never_returned_anything(self) -> bool:
+        return self.returned > 0 and self.returned == self.returned_none
 
 
 @dataclass(kw_only=True)
@@ -430,11 +646,21 @@ class CustomProblem(Problem):
     def __post_init__(self) -> None:
         super().__post_init__()
         if not callable(self.checker):
-            raise TypeError(f"{self.title!r}: checker must be callable")
+            raise ProblemDefinitionError(f"{self.title!r}: checker must be callable")
 
     def _check(self, answer: Any) -> str:
         assert self.checker is not None
-        return self.checker(answer) or ""
+        if not isinstance(answer, (types.FunctionType, types.MethodType, functools.partial)):
+            return self.checker(answer) or ""
+        recorder = _CallRecorder(answer)
+        try:
+            return self.checker(recorder.wrapper) or ""
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            if recorder.never_returned_anything:  # every call gave None: the usual cause is a missing return
+                raise Incorrect(_forgot_return(self.answer_name)) from exc
+            raise
 
 
 @dataclass(kw_only=True)
@@ -449,8 +675,8 @@ class ReflectionProblem(Problem):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.discussion:
-            raise ValueError(f"{self.title!r}: a reflection needs its discussion")
+        if not isinstance(self.discussion, str) or not self.discussion.strip():
+            raise ValueError(f"{self.title!r}: a reflection needs its discussion (a non-empty str)")
 
     def check(self, answer: Any = ____) -> Feedback:
         if is_placeholder(answer) or not isinstance(answer, str) or not answer.strip():

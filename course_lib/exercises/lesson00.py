@@ -45,6 +45,17 @@ consent_share = patients["research_consent"].mean()
     mistakes=[
         'consent_share = patients["research_consent"].sum()',
         'consent_share = 100 * patients["research_consent"].mean()',
+        # adversarial: the share of the OTHER value, and the method itself instead of its result
+        'consent_share = patients["research_consent"].value_counts(normalize=True)[0]',
+        'consent_share = patients["research_consent"].mean',
+        'consent_share = patients["research_consent"].value_counts(normalize=True)',
+    ],
+    alternatives=[
+        'consent_share = patients["research_consent"].sum() / len(patients)',
+        'consent_share = (patients["research_consent"] == 1).mean()',
+        'consent_share = patients["research_consent"].value_counts(normalize=True)[1]',
+        'consent_share = round(patients["research_consent"].mean(), 2)',
+        'import numpy as np\nconsent_share = np.float32(np.mean(patients["research_consent"].to_numpy()))',
     ],
     explanation="the mean of a 0/1 column is the share of ones: about four in five patients consented.",
 )
@@ -65,6 +76,9 @@ def _luhn_cases() -> list[Case]:
         Case(("79927398713",), expected=True, why="The classic Luhn example 79927398713 is valid."),
         Case(("79927398710",), expected=False, why="79927398710 is the classic invalid example."),
         Case(("4111-1111-1111-111x",), raises=ValueError, why="Letters are not allowed: raise ValueError."),
+        Case(("",), raises=ValueError, why="An empty string has no digits (its total 0 would pass): raise ValueError."),
+        Case(("18",), expected=True, why="Doubling 1 gives 2, and 2 + 8 = 10: only doubled results above 9 lose 9."),
+        Case(("0",), expected=True, why="A single 0 passes: its total is 0."),
     ]
 
 
@@ -112,6 +126,70 @@ def luhn_valid(number: str) -> bool:
     digits = number.replace("-", "")
     return sum(int(c) for c in digits) % 10 == 0   # forgot the doubling
 ''',
+        # adversarial: doubling without subtracting 9, and skipping bad characters instead of refusing them
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "").replace(" ", "")
+    if not digits.isdigit():
+        raise ValueError(number)
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        d = int(char)
+        if position % 2 == 1:
+            d = d * 2
+        total += d
+    return total % 10 == 0
+''',
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]   # letters silently dropped
+    total = 0
+    for position, d in enumerate(reversed(digits)):
+        if position % 2 == 1:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return total % 10 == 0
+''',
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "").replace(" ", "")
+    if not digits.isdigit():
+        raise ValueError(number)
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        d = int(char)
+        if position % 2 == 0:                           # doubles the check digit and every second one from it
+            d = d * 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+''',
+    ],
+    alternatives=[
+        '''
+def luhn_valid(number: str) -> bool:
+    digits = number.replace("-", "").replace(" ", "")
+    if not digits.isdigit():
+        raise ValueError(f"not a card number: {number!r}")
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        d = int(char)
+        if position % 2 == 1:
+            d = sum(divmod(2 * d, 10))   # add the two digits of the doubled value
+        total += d
+    return total % 10 == 0
+''',
+        '''
+import re
+def luhn_valid(number):
+    if not re.fullmatch(r"[0-9][0-9 -]*", number):
+        raise ValueError(number)
+    digits = [int(c) for c in number if c not in " -"][::-1]
+    odd = digits[0::2]
+    even = [2 * d - 9 if 2 * d > 9 else 2 * d for d in digits[1::2]]
+    return (sum(odd) + sum(even)) % 10 == 0
+''',
     ],
     explanation="the Luhn checksum catches every single-digit typo; it is a format check, not a secret.",
 )
@@ -130,7 +208,7 @@ def _check_rates(answer: Any) -> str:
     aligned = answer.reindex(truth.index).astype(float)
     if not (aligned - truth).abs().le(0.005).all():  # rounding to two decimals is fine
         raise Incorrect("the rates are not the share of readmitted patients per hospital.")
-    if list(answer.index) != list(truth.index):
+    if not answer.astype(float).is_monotonic_decreasing:
         raise Incorrect("the rates are right but not sorted from highest to lowest.")
     return f"{truth.index[0]} has the highest rate ({truth.iloc[0]:.2f}) and {truth.index[-1]} the lowest ({truth.iloc[-1]:.2f})."
 
@@ -151,6 +229,20 @@ rates = patients.groupby("hospital")["readmitted_30d"].mean().sort_values(ascend
         'rates = patients.groupby("hospital")["readmitted_30d"].sum().sort_values(ascending=False)',
         'rates = patients.groupby("hospital")["readmitted_30d"].mean()',
         'rates = 100 * patients.groupby("hospital")["readmitted_30d"].mean().sort_values(ascending=False)',
+        # adversarial: the share of READMISSIONS per hospital (sums to 1), and the ascending order
+        'rates = patients[patients["readmitted_30d"] == 1]["hospital"].value_counts(normalize=True)',
+        'rates = patients.groupby("hospital")["readmitted_30d"].mean().sort_values()',
+        'rates = patients["hospital"].value_counts(normalize=True)',
+    ],
+    alternatives=[
+        'rates = patients.groupby("hospital")["readmitted_30d"].mean().sort_values()[::-1]',
+        'rates = patients.groupby("hospital")["readmitted_30d"].mean().nlargest(5)',
+        'rates = patients.groupby("hospital")["readmitted_30d"].mean().round(2).sort_values(ascending=False)',
+        """
+counts = patients.groupby("hospital")["readmitted_30d"].agg(["sum", "count"])
+rates = (counts["sum"] / counts["count"]).sort_values(ascending=False)
+""",
+        'rates = pd.crosstab(patients["hospital"], patients["readmitted_30d"], normalize="index")[1].sort_values(ascending=False)',
     ],
     explanation="the mean of the 0/1 outcome per group is the rate; sort_values orders it.",
 )
@@ -179,6 +271,7 @@ demo = ValueProblem(
     known_mistakes=[(13, "13 is 6 + 7: the question asks for the product.")],
     hints=["The answer is a product of two numbers.", "Compute 6 * 7."],
     reference="answer = 6 * 7",
-    mistakes=["answer = 6 + 7"],
+    mistakes=["answer = 6 + 7", 'answer = "42"', "answer = 6 ** 7"],
+    alternatives=["answer = 42", "answer = 7 * 6.0", "import numpy as np\nanswer = np.int64(6) * 7"],
     explanation="6 × 7 = 42.",
 )

@@ -11,6 +11,7 @@ import itertools
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from course_lib import basics
@@ -20,6 +21,7 @@ from course_lib.exercises import CustomProblem, Incorrect, ReflectionProblem, Va
 _SETUP = """
 import itertools
 
+import numpy as np
 import numpy as np
 import pandas as pd
 
@@ -113,6 +115,15 @@ q1_share = (~released_c.duplicated(columns, keep=False)).mean()
         "q1_share = (~released_c.duplicated(columns, keep=False)).sum()",
         "q1_share = released_c.groupby(columns).size().eq(1).mean()",
         "q1_share = 100 * (~released_c.duplicated(columns, keep=False)).mean()",
+        # adversarial: distinct combinations per row, and combinations that occur once per combination
+        "q1_share = len(released_c.drop_duplicates(columns)) / len(released_c)",
+        "q1_share = released_c.value_counts(columns).eq(1).mean()",
+        "q1_share = 1 - (~released_c.duplicated(columns, keep=False)).mean()",
+    ],
+    alternatives=[
+        "q1_share = released_c.groupby(columns)['release_id'].transform('size').eq(1).mean()",
+        "sizes = released_c.value_counts(columns)\nq1_share = (sizes == 1).sum() / len(released_c)",
+        "q1_share = round(float((~released_c.duplicated(subset=columns, keep=False)).sum() / len(released_c)), 3)",
     ],
     explanation=(
         "about 38 % of patients are still unique on birth month, sex and ZIP3, down from 99.7 % on the full "
@@ -136,15 +147,22 @@ def _pair_counts() -> dict[tuple[str, str], int]:
 
 
 def _check_pair(answer: Any) -> str:
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
-        raise Incorrect(f"`best_pair` should be a list of two column names, got {type(answer).__name__}.")
-    if len(answer) != 2:
-        raise Incorrect(f"the attacker may use exactly two columns; `best_pair` has {len(answer)}.")
-    unknown = [c for c in answer if c not in _CANDIDATES]
+    if isinstance(answer, (str, bytes, dict)) or not isinstance(
+        answer, (list, tuple, set, frozenset, np.ndarray, pd.Index, pd.Series)
+    ):
+        raise Incorrect(f"`best_pair` should be two column names (a list, for example), got {type(answer).__name__}"
+                        + (f" {answer!r}: one string, not two names" if isinstance(answer, str) else "") + ".")
+    names = list(answer.tolist() if isinstance(answer, (np.ndarray, pd.Index, pd.Series)) else answer)
+    if len(names) != 2:
+        raise Incorrect(f"the attacker may use exactly two columns; `best_pair` has {len(names)}.")
+    if not all(isinstance(c, str) for c in names):
+        raise Incorrect(f"`best_pair` should hold column names (strings), got {names!r}.")
+    unknown = [c for c in names if c not in _CANDIDATES]
     if unknown:
         raise Incorrect(f"{unknown} are not among the candidate columns {_CANDIDATES}.")
-    if answer[0] == answer[1]:
+    if names[0] == names[1]:
         raise Incorrect("the two columns must be different.")
+    answer = [str(c) for c in names]
     counts = _pair_counts()
     got = counts.get(tuple(answer), counts.get(tuple(reversed(answer)), 0))
     best = max(counts, key=counts.get)
@@ -186,6 +204,27 @@ counts = {pair: len(basics.linkage_attack(released_c, roll_c, on=list(pair)))
           for pair in itertools.combinations(candidates, 2)}
 best_pair = list(min(counts, key=counts.get))
 """,
+        # adversarial: one string, a column twice, a column the attacker does not have, the pair as one item
+        'best_pair = "date_of_birth, zip"',
+        'best_pair = ["date_of_birth", "date_of_birth"]',
+        'best_pair = ["date_of_birth", "name"]',
+        'best_pair = [("date_of_birth", "zip")]',
+        'best_pair = {"date_of_birth": 1, "zip": 2}',
+    ],
+    alternatives=[
+        """
+counts = {pair: len(basics.linkage_attack(released_c, roll_c, on=list(pair)))
+          for pair in itertools.combinations(candidates, 2)}
+best_pair = max(counts, key=counts.get)              # the tuple itself
+""",
+        """
+counts = pd.Series({pair: len(basics.linkage_attack(released_c, roll_c, on=list(pair)))
+                    for pair in itertools.combinations(candidates, 2)})
+best_pair = counts.idxmax()
+""",
+        'best_pair = np.array(["zip", "date_of_birth"])',
+        'best_pair = pd.Index(["date_of_birth", "zip"])',
+        'best_pair = {"zip", "date_of_birth"}',
     ],
     explanation="the full date of birth with the 5-digit ZIP re-identifies the most patients.",
 )
@@ -330,6 +369,56 @@ def minimise_for_study(patients):
     consenting = recent[recent["research_consent"] == 1]
     return consenting[["name", *STUDY_COLUMNS]].reset_index(drop=True)   # keeps the name
 ''',
+        # adversarial: the 0/1 column itself as a mask, the notebook's global instead of the argument,
+        # and a function that changes the caller's frame
+        '''
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    consenting = recent[recent["research_consent"]]               # 0/1 values read as column labels
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+_everyone = data.load_patients()
+def minimise_for_study(frame):
+    recent = basics.apply_retention(_everyone, "admission_date", max_age_years=3)   # ignores its argument
+    consenting = recent[recent["research_consent"] == 1]
+    return consenting[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    patients.drop(patients.index[patients["research_consent"] != 1], inplace=True)   # edits the caller's frame
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    return recent[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = basics.apply_retention(patients, "admission_date", max_age_years=3)
+    consenting = recent[recent["research_consent"] == 1]
+    consenting[STUDY_COLUMNS].reset_index(drop=True)              # computed, never returned
+''',
+    ],
+    alternatives=[
+        '''
+def minimise_for_study(patients):
+    cutoff = basics.REFERENCE_DATE - pd.DateOffset(years=3)
+    keep = (patients["admission_date"] >= cutoff) & (patients["research_consent"] == 1)
+    return patients.loc[keep, STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    recent = patients.query("admission_date >= '2022-12-31' and research_consent == 1")
+    return recent[STUDY_COLUMNS].reset_index(drop=True)
+''',
+        '''
+def minimise_for_study(patients):
+    consenting = patients[patients["research_consent"].astype(bool)]
+    recent = basics.apply_retention(consenting, "admission_date", max_age_years=3)
+    return recent.loc[:, STUDY_COLUMNS].reset_index(drop=True)
+''',
+    ],
+    known_errors=[
+        ("KeyError: \"None of [Index([", "the 0/1 column itself was used as a mask: pandas reads its 0s and 1s "
+         "as column labels. Compare first to get True/False: recent[\"research_consent\"] == 1."),
     ],
     explanation="retention, consent and the purpose's columns, applied in that order.",
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import inspect
 import secrets
 import sqlite3
 from typing import Any
@@ -41,14 +42,7 @@ def _check_encrypt_column(encrypt_column: Any) -> str:
     )
     original = frame.copy()
     fernet = Fernet(Fernet.generate_key())
-    try:
-        out = encrypt_column(frame, "ssn", fernet)
-    except TypeError as exc:
-        if "bytes" in str(exc):
-            raise Incorrect(
-                f"Fernet raised TypeError ({exc}): it encrypts bytes, not text. Encrypt `value.encode()`."
-            ) from exc
-        raise
+    out = encrypt_column(frame, "ssn", fernet)
     if out is None:
         raise Incorrect("`encrypt_column` returned None: return the new DataFrame.")
     if not isinstance(out, pd.DataFrame):
@@ -152,6 +146,53 @@ def encrypt_column(frame, column, fernet):
     out[column] = frame[column].map(tokens)
     return out
 """,
+        # adversarial: a fresh key inside the function, bytes left in the cells, every column encrypted
+        """
+def encrypt_column(frame, column, fernet):
+    own = Fernet(Fernet.generate_key())
+    out = frame.copy()
+    out[column] = frame[column].map(lambda value: own.encrypt(str(value).encode()).decode())
+    return out
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy()
+    out[column] = frame[column].map(lambda value: fernet.encrypt(str(value).encode()))
+    return out
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    return frame.map(lambda value: fernet.encrypt(str(value).encode()).decode())
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy()
+    out[column] = frame[column].map(lambda value: fernet.encrypt(value))   # text, not bytes
+    return out
+""",
+    ],
+    alternatives=[
+        """
+def encrypt_column(frame, column, fernet):
+    tokens = [fernet.encrypt(value.encode("utf-8")).decode("ascii") for value in frame[column]]
+    return frame.assign(**{column: tokens})
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy(deep=True)
+    for index in out.index:
+        out.loc[index, column] = fernet.encrypt(str(frame.loc[index, column]).encode()).decode()
+    return out
+""",
+        """
+def encrypt_column(frame, column, fernet):
+    out = frame.copy()
+    out[column] = out[column].astype(str).str.encode("utf-8").apply(fernet.encrypt).str.decode("utf-8")
+    return out
+""",
+    ],
+    known_errors=[
+        ("TypeError: data must be bytes", "Fernet encrypts bytes, not text: encode the value first (str.encode)."),
     ],
     explanation="Fernet is authenticated encryption: the column can be decrypted with the key and nothing else.",
 )
@@ -168,6 +209,22 @@ import jwt
 def _check_verify_token(verify_token: Any) -> str:
     if not callable(verify_token):
         raise Incorrect(f"`verify_token` should be a function, got {type(verify_token).__name__}.")
+    seen_algorithms: list[Any] = []
+    verify = jwt.api_jws.PyJWS._verify_signature
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        names = inspect.signature(verify).bind(self, *args, **kwargs).arguments
+        seen_algorithms.append(names.get("algorithms"))
+        return verify(self, *args, **kwargs)
+
+    jwt.api_jws.PyJWS._verify_signature = recording  # sees the arguments however jwt is called
+    try:
+        return _verify_token_behaviour(verify_token, seen_algorithms)
+    finally:
+        jwt.api_jws.PyJWS._verify_signature = verify
+
+
+def _verify_token_behaviour(verify_token: Any, seen_algorithms: list[Any]) -> str:
     secret = secrets.token_urlsafe(32)
     now = dt.datetime.now(dt.UTC)
     claims = {"sub": "P00042", "role": "nurse", "iat": now, "exp": now + dt.timedelta(minutes=15)}
@@ -176,11 +233,20 @@ def _check_verify_token(verify_token: Any) -> str:
         got = verify_token(good, secret)
     except jwt.PyJWTError as exc:
         raise Incorrect(
-            f"a valid HS256 token with `exp` and `iat` was refused ({type(exc).__name__}: {exc}). Pass lists: "
-            "algorithms=['HS256'] and options={'require': ['exp', 'iat']} (claim names, not one string)."
+            f"a valid HS256 token with `exp` and `iat` was refused ({type(exc).__name__}: {exc}). Both settings "
+            "take lists of names: the algorithms you accept, and the claims a token must carry."
         ) from exc
     if not isinstance(got, dict) or got.get("sub") != "P00042":
         raise Incorrect(f"a valid token should give back its claims as a dict, got {got!r}.")
+    loose = [a for a in seen_algorithms if isinstance(a, (str, bytes))]
+    if loose:
+        raise Incorrect(
+            f"`algorithms` was the string {loose[0]!r}. PyJWT tests `alg in algorithms`, and for a string `in` "
+            "is a substring test: the library accepts it silently, but the allow-list is no longer a list of "
+            "names. Give a list with one name."
+        )
+    if not seen_algorithms or any(a is None for a in seen_algorithms):
+        raise Incorrect("the signature was not checked against a list of allowed algorithms: pass `algorithms=`.")
 
     bad_tokens = {
         "a token whose payload was edited (role changed to admin)": tamper_jwt_claims(good, role="admin"),
@@ -205,7 +271,7 @@ def _check_verify_token(verify_token: Any) -> str:
         except jwt.PyJWTError as exc:
             raise Incorrect(
                 f"{what} raised {type(exc).__name__} ({exc}) instead of an InvalidTokenError: the allowed "
-                "algorithms must be a fixed list you choose, algorithms=['HS256'], never read from the "
+                "algorithms must be a fixed list you choose (only the one you sign with), never read from the "
                 "token's own header and never including 'none'."
             ) from exc
         if not result:
@@ -215,13 +281,13 @@ def _check_verify_token(verify_token: Any) -> str:
             )
         fixes = {
             "a token whose payload was edited (role changed to admin)": "the signature is not verified",
-            "an expired token": "`exp` is not checked: do not turn verify_exp off",
+            "an expired token": "`exp` is not enforced: do not turn verify_exp off or allow hours of leeway",
             "an unsigned token with alg 'none'": "unsigned tokens are accepted: pin algorithms=['HS256']",
             "a token signed with another secret": "the signature is not verified against your secret",
             "a token without an `exp` claim (it would be valid forever)": (
-                "tokens without `exp` pass: add options={'require': ['exp', 'iat']}"
+                "tokens without `exp` pass: make jwt.decode require the claim (its `require` option)"
             ),
-            "a token without an `iat` claim": "tokens without `iat` pass: require both, options={'require': ['exp', 'iat']}",
+            "a token without an `iat` claim": "tokens without `iat` pass: require both claims, `exp` and `iat`",
         }
         raise Incorrect(f"your verifier accepted {what}; {fixes[what]}.")
     return (
@@ -271,6 +337,50 @@ def verify_token(token, secret):
 def verify_token(token, secret):
     header = jwt.get_unverified_header(token)
     return jwt.decode(token, secret, algorithms=[header["alg"]], options={"require": ["exp", "iat"]})
+""",
+        # adversarial: types and settings the library accepts silently
+        """
+def verify_token(token, secret):
+    return jwt.decode(token, secret, algorithms="HS256", options={"require": ["exp", "iat"]})
+""",
+        """
+def verify_token(token, secret):
+    return jwt.decode(token, secret, algorithms=["HS256"], options={"require": "exp iat"})
+""",
+        """
+def verify_token(token, secret):
+    return jwt.decode(token, secret, algorithms=list(jwt.algorithms.get_default_algorithms()),
+                      options={"require": ["exp", "iat"]})
+""",
+        """
+import datetime
+def verify_token(token, secret):
+    return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]},
+                      leeway=datetime.timedelta(days=1))
+""",
+        """
+def verify_token(token, secret):
+    jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]})
+""",
+    ],
+    alternatives=[
+        """
+def verify_token(token, secret):
+    return jwt.decode(token, key=secret, algorithms=("HS256",), options={"require": ["iat", "exp"]})
+""",
+        """
+def verify_token(token, secret):
+    decoder = jwt.PyJWT()
+    return decoder.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"], "verify_signature": True})
+""",
+        """
+from jwt import decode
+def verify_token(token, secret):
+    return decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]}, leeway=10)
+""",
+        """
+def verify_token(token, secret):
+    return jwt.decode_complete(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat"]})["payload"]
 """,
     ],
     explanation=(
@@ -357,6 +467,27 @@ def _check_find_patient(find_patient: Any) -> str:
             "' UNION SELECT patient_id, name, diagnosis FROM patients --",
             'x" OR "1"="1',
         ]
+        # Inputs are data: whatever they hold, the result is exactly the rows whose name equals them.
+        # Wildcards (LIKE's % and _, GLOB's * ? [ ]) and other-case spellings must match nothing.
+        wildcards = ["%", "%Turing", "Alan Turin_", "_%", "*", "Alan*", "[A]lan Turing", "alan turing", "Alan Turing "]
+        for probe in wildcards:
+            try:
+                found = list(find_patient(conn, probe))
+            except sqlite3.Error as exc:
+                raise Incorrect(f"the input {probe!r} made SQLite fail ({exc}).") from exc
+            want = [row for row in _PEOPLE if row[1] == probe]
+            if len(found) != len(want):
+                if any(c in probe for c in "%_*?["):
+                    raise Incorrect(
+                        f"the input {probe!r} returned {len(found)} rows, but no patient has that exact name: "
+                        "LIKE and GLOB treat %, _, * and ? as wildcards, so a user could list every patient. "
+                        "Compare for equality."
+                    )
+                raise Incorrect(
+                    f"the input {probe!r} returned {len(found)} rows, but no patient has that exact name: the "
+                    "search ignores case or spaces (LIKE, NOCASE, trimming), so it finds people who were not asked "
+                    "for. Compare for exact equality."
+                )
         for attack in attacks:
             try:
                 leaked = list(find_patient(conn, attack))
@@ -376,12 +507,13 @@ def _check_find_patient(find_patient: Any) -> str:
                 f"'Siobhan O'Brien' should be found (1 row), got {len(obrien)}: removing or escaping quotes by "
                 "hand breaks real names and is not a defence. Let the driver bind the value."
             )
-        inputs = ["Alan Turing", *attacks, "Siobhan O'Brien"]
+        inputs = ["Alan Turing", *attacks, *wildcards, "Siobhan O'Brien"]
         variants = {v for x in inputs for v in (x, x.replace("'", "''"), x.replace('"', '""'))}
         spliced = [sql for sql in conn.statements if any(v in sql for v in variants)]
         if spliced:
+            shown = spliced[0] if len(spliced[0]) <= 40 else "..." + spliced[0][-37:]
             raise Incorrect(
-                f"the name ended up inside the SQL text ({spliced[0]!r}). Escaping quotes by hand can happen to "
+                f"the name ended up inside the SQL text ({shown!r}). Escaping quotes by hand can happen to "
                 "work for one column type and one database, but it is not the fix: pass the value as a bound "
                 "parameter (`?`) so it never becomes SQL."
             )
@@ -441,6 +573,54 @@ def find_patient(conn, name):
     query = "SELECT patient_id FROM patients WHERE name = ?"
     return conn.execute(query, (name,)).fetchall()
 """,
+        # adversarial: bound, but with a wildcard operator; the placeholder of another driver
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name LIKE ?"
+    return conn.execute(query, (name,)).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name GLOB ?"
+    return conn.execute(query, (name,)).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name = %s"
+    return conn.execute(query, (name,)).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name = ? COLLATE NOCASE"
+    return conn.execute(query, (name,)).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name = '{}'".format(name.replace("'", "''"))
+    return conn.execute(query).fetchall()
+""",
+    ],
+    alternatives=[
+        """
+def find_patient(conn, name):
+    query = "SELECT patient_id, name, diagnosis FROM patients WHERE name = :name"
+    return conn.execute(query, {"name": name}).fetchall()
+""",
+        """
+def find_patient(conn, name):
+    cursor = conn.cursor()
+    cursor.execute("SELECT patient_id, name, diagnosis FROM patients WHERE name IS ?", [name])
+    return cursor.fetchall()
+""",
+        """
+def find_patient(conn, name):
+    rows = conn.execute("SELECT patient_id, name, diagnosis FROM patients WHERE name = ?1", (name,))
+    return [tuple(row) for row in rows]
+""",
+    ],
+    known_errors=[
+        ('OperationalError: near "%"', "`%s` is the placeholder of other drivers (psycopg, MySQL); sqlite3 "
+         "uses `?` (or :name)."),
     ],
     explanation="with a bound parameter the value never becomes SQL, whatever characters it contains.",
 )

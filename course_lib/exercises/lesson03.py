@@ -91,6 +91,63 @@ def my_k_anonymity(df, quasi_identifiers):
     sizes = df.groupby(quasi_identifiers, dropna=False).size()
     return int(sizes.max())
 """,
+        # adversarial: count() instead of size(), the average class, only the first column
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    sizes = df.groupby(quasi_identifiers, dropna=False).count()
+    return int(sizes.min())
+""",
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    return len(df) // df.groupby(quasi_identifiers, dropna=False).ngroups   # the average class, not the smallest
+""",
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    sizes = df.groupby(quasi_identifiers[0], dropna=False).size()          # one column only
+    return int(sizes.min())
+""",
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    sizes = df.value_counts(quasi_identifiers)                               # drops rows with a missing value
+    return int(sizes.min())
+""",
+    ],
+    alternatives=[
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if df.empty:
+        raise ValueError("empty release")
+    return int(df.value_counts(quasi_identifiers, dropna=False).min())
+""",
+        """
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    sizes = df[quasi_identifiers].fillna("<missing>").groupby(quasi_identifiers).size()
+    return int(sizes.min())
+""",
+        """
+from collections import Counter
+def my_k_anonymity(df, quasi_identifiers):
+    if len(df) == 0:
+        raise ValueError("df must have at least one row")
+    classes = Counter(tuple("<na>" if pd.isna(v) else v for v in row)
+                      for row in df[quasi_identifiers].itertuples(index=False))
+    return min(classes.values())
+""",
+    ],
+    known_errors=[
+        ("cannot convert the series", "count() counts the non-missing values of every other column, one column "
+         "each (and none when every column is a quasi-identifier), so its min() is not one number; size() "
+         "counts the rows of each class."),
     ],
     explanation=(
         "k is the size of the smallest equivalence class: every record hides among at least k-1 others. "
@@ -132,10 +189,31 @@ def _grid() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an int if it is a whole number (5, 5.0, numpy integers), else None."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
+    return None
+
+
 def _check_choice(answer: Any) -> str:
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Incorrect(f"`choice` should be a pair (year band width, ZIP digits kept), got {answer!r}.")
-    width, digits = (int(v) if isinstance(v, (int, np.integer, float)) else v for v in answer)
+    if isinstance(answer, (set, frozenset)):
+        raise Incorrect("a set has no order, so it cannot say which number is the width: give (width, digits) "
+                        "as a tuple or list.")
+    if isinstance(answer, (str, bytes, dict)) or not isinstance(answer, (list, tuple, np.ndarray, pd.Index, pd.Series)):
+        raise Incorrect(f"`choice` should be a pair (year band width, ZIP digits kept), got {type(answer).__name__} "
+                        f"{answer!r}.")
+    values = list(answer.tolist() if isinstance(answer, (np.ndarray, pd.Index, pd.Series)) else answer)
+    if len(values) != 2:
+        raise Incorrect(f"`choice` should be a pair (year band width, ZIP digits kept), got {len(values)} values.")
+    numbers = [_whole_number(v) for v in values]
+    if None in numbers:
+        raise Incorrect(f"the width and the digits are whole numbers (like 5 or 5.0), got {values!r}.")
+    width, digits = numbers
     grid = _grid()
     row = grid[(grid["width"] == width) & (grid["digits"] == digits)]
     if row.empty:
@@ -173,7 +251,7 @@ q2 = CustomProblem(
         "(table[table.suppressed <= 0.02].sort_values('classes').iloc[-1]).",
     ],
     reference="""
-rows = []
+grid_rows = []
 for width in [1, 2, 5, 10]:
     for digits in [2, 3, 4, 5]:
         release = generalize(patients, {
@@ -181,10 +259,10 @@ for width in [1, 2, 5, 10]:
             "zip": lambda s: generalize_zip(s, digits),
         })
         kept = suppress(release, QI, 5)
-        rows.append({"width": width, "digits": digits,
+        grid_rows.append({"width": width, "digits": digits,
                      "suppressed": (len(release) - len(kept)) / len(release),
                      "classes": kept.groupby(QI).ngroups})
-table = pd.DataFrame(rows)
+table = pd.DataFrame(grid_rows)
 best = table[table["suppressed"] <= 0.02].sort_values("classes").iloc[-1]
 choice = (int(best["width"]), int(best["digits"]))
 """,
@@ -192,6 +270,31 @@ choice = (int(best["width"]), int(best["digits"]))
         "choice = (10, 3)",  # allowed, but coarser than needed
         "choice = (5, 4)",  # too much suppression
         "choice = (1, 5)",  # the raw detail: nearly everything suppressed
+        # adversarial: swapped, a set, text, a fraction and a bool that int() would quietly accept
+        "choice = (4, 10)",
+        "choice = {10, 4}",
+        'choice = ("10", "4")',
+        "choice = (10.4, 4)",
+        "choice = (10, True)",
+        "choice = [(10, 4)]",
+    ],
+    alternatives=[
+        """
+rows = []
+for width in [1, 2, 5, 10]:
+    for digits in [2, 3, 4, 5]:
+        release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, width),
+                                        "zip": lambda s: generalize_zip(s, digits)})
+        kept = suppress(release, QI, 5)
+        rows.append((width, digits, 1 - len(kept) / len(release), kept.groupby(QI).ngroups))
+table = pd.DataFrame(rows, columns=["width", "digits", "suppressed", "classes"])
+allowed = table[table["suppressed"] <= 0.02]
+choice = allowed.loc[allowed["classes"].idxmax(), ["width", "digits"]].to_numpy()
+""",
+        "choice = [10.0, 4.0]",
+        'import numpy as np\nchoice = np.array([10, 4])',
+        "choice = pd.Series({'width': 10, 'digits': 4})",
+        "choice = pd.Index([10, 4])",
     ],
     explanation="the most detailed allowed release is found by measuring every candidate.",
 )
@@ -199,6 +302,17 @@ choice = (int(best["width"]), int(best["digits"]))
 # --------------------------------------------------------------------------------------
 # q3: the homogeneity attack on a 5-anonymous release
 # --------------------------------------------------------------------------------------
+
+
+@cache
+def _all_readmitted() -> int:
+    """Records in classes where EVERYONE was readmitted (a half-right count of homogeneous classes)."""
+    patients = load_patients()
+    release = generalize(
+        patients, {"date_of_birth": lambda s: band(s.dt.year, 5), "zip": lambda s: generalize_zip(s, 4)}
+    )
+    kept = suppress(release, QI, 5)
+    return int((kept.groupby(QI)["readmitted_30d"].transform("mean") == 1).sum())
 
 
 @cache
@@ -239,6 +353,11 @@ q3 = ValueProblem(
             _homogeneity()[3] - _homogeneity()[0],
             "that counts the records whose class holds both outcomes; count those whose class holds only one.",
         ),
+        (
+            _all_readmitted(),
+            "that counts only classes where everyone was readmitted; a class where no one was readmitted "
+            "discloses the outcome just as surely.",
+        ),
     ],
     hints=[
         "A class discloses the outcome when all its members share one value of readmitted_30d.",
@@ -272,6 +391,35 @@ release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
 homogeneous = release.groupby(QI)["readmitted_30d"].transform("nunique") == 1   # before suppression
 disclosed = int(homogeneous.sum())
 """,
+        # adversarial: only the all-readmitted classes; the mixed classes
+        """
+release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
+                                "zip": lambda s: generalize_zip(s, 4)})
+kept = suppress(release, QI, 5)
+disclosed = int((kept.groupby(QI)["readmitted_30d"].transform("mean") == 1).sum())
+""",
+        """
+release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
+                                "zip": lambda s: generalize_zip(s, 4)})
+kept = suppress(release, QI, 5)
+disclosed = int((kept.groupby(QI)["readmitted_30d"].transform("nunique") > 1).sum())
+""",
+    ],
+    alternatives=[
+        """
+release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
+                                "zip": lambda s: generalize_zip(s, 4)})
+kept = suppress(release, QI, 5)
+share = kept.groupby(QI)["readmitted_30d"].transform("mean")
+disclosed = int(((share == 0) | (share == 1)).sum())
+""",
+        """
+release = generalize(patients, {"date_of_birth": lambda s: band(s.dt.year, 5),
+                                "zip": lambda s: generalize_zip(s, 4)})
+kept = suppress(release, QI, 5)
+per_class = kept.groupby(QI)["readmitted_30d"].agg(["nunique", "size"])
+disclosed = per_class.loc[per_class["nunique"] == 1, "size"].sum()
+""",
     ],
     explanation=(
         "the release is 5-anonymous, yet anyone who knows a neighbour's birth-year band, sex and ZIP4, and "
@@ -300,6 +448,14 @@ q4 = FunctionProblem(
              why="A phone number (3-3-4 digits) is not an SSN-format number (3-2-4)."),
         Case(("Order 12901-23-45678 shipped.",), expected="Order 12901-23-45678 shipped.",
              why="Digits inside a longer number are not an SSN: anchor the pattern with word boundaries \\b."),
+        Case(("ID 1234-56-7890 on the wristband.",), expected="ID 1234-56-7890 on the wristband.",
+             why="A longer number that merely ENDS like an SSN is not one: the pattern needs a boundary on the left too."),
+        Case(("Ref 123-45-67890 closed.",), expected="Ref 123-45-67890 closed.",
+             why="A longer number that merely STARTS like an SSN is not one: the pattern needs a boundary on the right too."),
+        Case(("952-51-2986",), expected="[SSN]",
+             why="An SSN at the very start and end of the text must go too (a boundary, not a space, around it)."),
+        Case(("SSN:952-51-2986.\nNext: 901-23-4567",), expected="SSN:[SSN].\nNext: [SSN]",
+             why="Punctuation and line breaks around the number are boundaries."),
         Case(("Card 4386-9081-1186-6927 on file.",), expected="Card 4386-9081-1186-6927 on file.",
              why="A card number (4-4-4-4) is not an SSN-format number."),
         Case(("No identifiers here.",), expected="No identifiers here."),
@@ -330,6 +486,38 @@ def redact_ssn(text):
         r'''
 def redact_ssn(text):
     return re.sub("\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b", "[SSN]", text)   # not a raw string: \b is a backspace
+''',
+        # adversarial: a boundary on one side only; anchored to whole lines
+        r'''
+def redact_ssn(text):
+    return re.sub(r"\d{3}-\d{2}-\d{4}\b", "[SSN]", text)   # no left boundary
+''',
+        r'''
+def redact_ssn(text):
+    return re.sub(r"\b\d{3}-\d{2}-\d{4}", "[SSN]", text)   # no right boundary
+''',
+        r'''
+def redact_ssn(text):
+    return re.sub(r"(?<!\d)\d{3}-\d{2}-\d{4}", "[SSN]", text)   # a lookbehind, but nothing on the right
+''',
+        r'''
+def redact_ssn(text):
+    return re.sub(r"^\d{3}-\d{2}-\d{4}$", "[SSN]", text, flags=re.MULTILINE)   # only whole lines
+''',
+    ],
+    alternatives=[
+        r'''
+def redact_ssn(text):
+    return re.sub(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)", "[SSN]", text)
+''',
+        r'''
+SSN = re.compile(r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b", re.ASCII)
+def redact_ssn(text):
+    return SSN.sub("[SSN]", text)
+''',
+        '''
+def redact_ssn(text):
+    return re.sub("\\\\b\\\\d{3}-\\\\d{2}-\\\\d{4}\\\\b", "[SSN]", text)   # doubled backslashes work too
 ''',
     ],
     explanation=(

@@ -1,8 +1,9 @@
 """Exercises of lesson 04 (differential privacy).
 
-q1 a custom check (write the Laplace mechanism; it must pass the audit), q2 a value (the
-sensitivity of a bounded mean), q3 a value (spend a privacy budget across queries, with
-sequential and parallel composition), q4 a reflection (choosing epsilon).
+q1 a custom check (write the Laplace mechanism; it must pass the audit), q2 a value (the L1
+sensitivity of two bounded means released together, a query the lesson has not worked), q3 a
+value (spend a privacy budget across queries, with sequential and parallel composition), q4 a
+reflection (choosing epsilon).
 """
 from __future__ import annotations
 
@@ -54,15 +55,15 @@ def _check_laplace(answer: Any) -> str:
         raise Incorrect(f"the outputs average {mean:.2f} instead of the true value 3.0: the noise must have mean 0.")
     scales = (std / math.sqrt(2), float(draws_b.std()) / math.sqrt(2))
     formulas = [
-        (lambda s, e: e / s, "the noise is far too small: you used scale = epsilon / sensitivity. "
-                             "It is the other way round: scale = sensitivity / epsilon (smaller epsilon, MORE noise)."),
+        (lambda s, e: e / s, "the noise is far too small: your scale is epsilon / sensitivity, upside down. "
+                             "A smaller epsilon must give MORE noise, and a larger sensitivity too."),
         (lambda s, e: s, "the noise ignores epsilon: the scale is the sensitivity alone; divide it by epsilon."),
         (lambda s, e: 1 / e, "the noise ignores the sensitivity: the scale is 1 / epsilon; multiply by the "
                              "sensitivity (scale = sensitivity / epsilon)."),
-        (lambda s, e: s * e, "you multiplied: scale = sensitivity * epsilon. Divide instead: scale = sensitivity / "
-                             "epsilon (smaller epsilon, MORE noise)."),
-        (lambda s, e: 2 * s / e, "the scale is sensitivity * 2 / epsilon or similar: too much noise. "
-                                 "Use sensitivity / epsilon."),
+        (lambda s, e: s * e, "you multiplied sensitivity by epsilon: then a smaller epsilon gives LESS noise, "
+                             "the opposite of what privacy needs."),
+        (lambda s, e: 2 * s / e, "the scale is twice what it needs to be (2 * sensitivity / epsilon or similar): "
+                                 "private, but with more noise than the Laplace mechanism needs."),
     ]
     for formula, message in formulas:
         if all(abs(got - formula(*setting)) < 0.1 * formula(*setting) for got, setting in zip(scales, settings)):
@@ -96,9 +97,11 @@ q1 = CustomProblem(
     setup=_SETUP,
     checker=_check_laplace,
     hints=[
-        "The noise scale b of the Laplace mechanism is sensitivity divided by epsilon.",
+        "Think about the two knobs: a smaller epsilon means more privacy, hence MORE noise; a query one person can "
+        "move further (a larger sensitivity) needs more noise too.",
+        "So the noise scale grows with the sensitivity and shrinks as epsilon grows: one divided by the other. "
         "Draw the noise from the generator you are given: rng.laplace(0.0, scale).",
-        "Smaller epsilon means more privacy, hence MORE noise: epsilon goes in the denominator.",
+        "scale = sensitivity / epsilon",
     ],
     reference="""
 def my_laplace(value, sensitivity, epsilon, rng):
@@ -137,9 +140,46 @@ def my_laplace(value, sensitivity, epsilon, rng):
         raise ValueError(f"epsilon must be > 0, got {epsilon}")
     return value + rng.normal(0.0, np.sqrt(2) * sensitivity / epsilon)   # right spread, wrong shape
 ''',
+        # adversarial: noise from a fresh generator each call, the same noise every call, only epsilon checked once
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon <= 0:
+        raise ValueError(f"epsilon must be > 0, got {epsilon}")
+    return value + np.random.default_rng().laplace(0.0, sensitivity / epsilon)   # a new, unseeded generator
+''',
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon <= 0:
+        raise ValueError(f"epsilon must be > 0, got {epsilon}")
+    return value + np.random.default_rng(0).laplace(0.0, sensitivity / epsilon)  # the same noise every time
+''',
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon < 0:
+        raise ValueError(f"epsilon must be >= 0, got {epsilon}")   # lets epsilon = 0 through
+    return value + rng.laplace(0.0, sensitivity / max(epsilon, 1e-12))
+''',
+    ],
+    alternatives=[
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if not epsilon > 0:
+        raise ValueError("epsilon must be positive")
+    return rng.laplace(loc=value, scale=sensitivity / epsilon)
+''',
+        '''
+def my_laplace(value, sensitivity, epsilon, rng):
+    if epsilon <= 0:
+        raise ValueError(epsilon)
+    b = sensitivity / epsilon
+    return float(value + b * (rng.exponential() - rng.exponential()))   # the difference of two exponentials is Laplace
+''',
     ],
     explanation="scale = sensitivity / epsilon: the audit cannot tell your mechanism from a correct one.",
 )
+
+
+_Q2_BOUNDS = {"age": (18.0, 100.0), "bmi": (10.0, 60.0)}
 
 
 def _elmwood_size() -> int:
@@ -147,46 +187,73 @@ def _elmwood_size() -> int:
     return int((patients["hospital"] == "Elmwood").sum())
 
 
+def _pair_sensitivity() -> float:
+    n = _elmwood_size()
+    return sum((hi - lo) / n for lo, hi in _Q2_BOUNDS.values())
+
+
 def _sensitivity_mistakes() -> list[tuple[float, str]]:
     patients = load_patients()
-    n_all = len(patients)
-    hba1c = patients.loc[patients["hospital"] == "Elmwood", "hba1c"].to_numpy()
-    n = hba1c.size
+    elmwood = patients[patients["hospital"] == "Elmwood"]
+    n, n_all = len(elmwood), len(patients)
+    widths = [hi - lo for lo, hi in _Q2_BOUNDS.values()]
+    data_ranges = [elmwood[c].max() - elmwood[c].min() for c in _Q2_BOUNDS]
     return [
-        (10.0, "that is the sensitivity of one clipped value (upper - lower); the mean divides by n."),
-        (14.0 / n, "you used upper / n: when a record is REPLACED it can move from lower to upper, "
-                   "so the change is (upper - lower) / n."),
-        ((hba1c.max() - hba1c.min()) / n, "you read the range from the data: sensitivity must come from the "
-                                          "declared bounds, never from the data itself."),
-        (float(np.max(np.diff(np.sort(hba1c)))) / n, "that is the data-dependent gap of the common mistake: "
-                                                      "use the declared bounds."),
-        (10.0 / n_all, f"you divided by the number of patients in the whole network ({n_all}); the mean is over "
-                       "Elmwood's patients only: divide by len(elmwood)."),
+        (max(widths) / n, "that is the larger of the two means' sensitivities. One replaced patient can move BOTH "
+                          "means at once, and the Laplace mechanism needs the L1 sensitivity: the largest possible "
+                          "SUM of the absolute changes."),
+        (math.hypot(*widths) / n, "that is the L2 (Euclidean) sensitivity, the one the Gaussian mechanism uses. The "
+                                  "Laplace mechanism needs the L1 sensitivity: add the absolute changes."),
+        (sum(widths), "that is how far the two clipped values of one patient can move; each mean divides its sum "
+                      "by n, which is public."),
+        (sum(widths) / n_all, f"you divided by the number of patients in the whole network ({n_all}); the means are "
+                              "over Elmwood's patients only."),
+        (sum(data_ranges) / n, "you read the ranges from the data: sensitivity must come from the declared bounds, "
+                               "never from the data itself."),
+        (sum(hi for _, hi in _Q2_BOUNDS.values()) / n, "you used upper / n: a replaced record can move from the "
+                                                        "lower bound to the upper one, so each change is "
+                                                        "(upper - lower) / n."),
+        (2 / n, "that is the L1 sensitivity of two means of values scaled to [0, 1] (section 5); these means are "
+                "in years and kg/m², with the declared bounds of the question."),
     ]
 
 
 q2 = ValueProblem(
-    title="Q2 the sensitivity of a bounded mean",
-    answer_name="sensitivity",
+    title="Q2 the sensitivity of two means released together",
+    answer_name="pair_sensitivity",
     setup=_SETUP + 'elmwood = patients[patients["hospital"] == "Elmwood"]\n',
-    expected=lambda: 10.0 / _elmwood_size(),
+    expected=_pair_sensitivity,
     rtol=1e-3,
     known_mistakes=_sensitivity_mistakes,
     hints=[
-        "Clipping puts every HbA1c value in [4, 14]. Replacing one patient changes one value by at most 14 - 4.",
-        "The mean divides the sum by n, which is public: divide the change of one value by n.",
-        "sensitivity = (upper - lower) / len(elmwood)",
+        "Replacing one patient can change their age AND their BMI, so both means can move at once. The Laplace "
+        "mechanism adds noise to the vector (mean age, mean BMI) scaled to its L1 sensitivity: the largest possible "
+        "sum of the absolute changes of the two means.",
+        "One clipped value moves by at most upper - lower, and each mean divides by n, which is public: each mean "
+        "moves by at most (upper - lower) / n. Add the two.",
+        "pair_sensitivity = (100 - 18) / len(elmwood) + (60 - 10) / len(elmwood)",
     ],
     reference="""
-lower, upper = 4.0, 14.0
-sensitivity = (upper - lower) / len(elmwood)
+pair_sensitivity = (100 - 18) / len(elmwood) + (60 - 10) / len(elmwood)   # each mean moves by (upper - lower) / n
 """,
     mistakes=[
-        "lower, upper = 4.0, 14.0\nsensitivity = upper - lower",
-        'sensitivity = (elmwood["hba1c"].max() - elmwood["hba1c"].min()) / len(elmwood)',
-        "lower, upper = 4.0, 14.0\nsensitivity = (upper - lower) / len(patients)",
+        "pair_sensitivity = max(100 - 18, 60 - 10) / len(elmwood)",
+        "import math\npair_sensitivity = math.hypot(100 - 18, 60 - 10) / len(elmwood)",
+        "pair_sensitivity = (100 - 18) + (60 - 10)",
+        "pair_sensitivity = ((100 - 18) + (60 - 10)) / len(patients)",
+        # adversarial: the data's own ranges, the upper bounds, section 5's formula for scaled features
+        'pair_sensitivity = sum(elmwood[c].max() - elmwood[c].min() for c in ["age", "bmi"]) / len(elmwood)',
+        "pair_sensitivity = (100 + 60) / len(elmwood)",
+        "pair_sensitivity = 2 / len(elmwood)",
+        'pair_sensitivity = "0.33"',
     ],
-    explanation="(14 - 4) / 400 = 0.025: it depends only on the declared bounds and the public count.",
+    alternatives=[
+        "bounds = {'age': (18, 100), 'bmi': (10, 60)}\n"
+        "pair_sensitivity = sum((hi - lo) / len(elmwood) for lo, hi in bounds.values())",
+        "pair_sensitivity = np.abs(np.array([100 - 18, 60 - 10]) / len(elmwood)).sum()",
+        "pair_sensitivity = round(132 / 400, 3)",
+    ],
+    explanation="(82 + 50) / 400 = 0.33: one replaced patient can move both means, so the L1 sensitivity adds them.",
 )
 
 
@@ -200,34 +267,55 @@ q3 = ValueProblem(
     known_mistakes=[
         (-0.5, "you charged each hospital's histogram separately (5 x 0.2). The hospitals hold disjoint patients, "
                "so their histograms compose in PARALLEL and cost 0.2 in total."),
-        (0.7, "0.7 is what was spent; the question asks for what is left of the budget of 1."),
-        (0.5, "the mean and the variance of HbA1c read the same records: they compose sequentially (0.1 + 0.1)."),
-        (0.4, "you counted only one of the two HbA1c queries; each costs 0.1."),
-        ((0.3, 1.0), "accountant.remaining() returns a Budget (epsilon, delta): keep its epsilon, "
-                     "accountant.remaining()[0] or accountant.remaining().epsilon."),
-        ((0.7, 0.0), "that is accountant.total(), the budget spent, as a Budget (epsilon, delta); "
-                     "the question asks for the epsilon that remains: accountant.remaining()[0]."),
+        (0.7, "0.7 is either what was spent, or what is left if only the largest query (0.3) is charged, as if "
+              "everything composed in parallel. The question asks what is left; and parallel composition holds "
+              "only for queries on disjoint patients: the mean age and the two HbA1c queries read every patient, "
+              "so their epsilons add up."),
+        (0.5, "the five hospital histograms were not recorded: together they cost 0.2 (one charge, since the "
+              "hospitals hold disjoint patients), not nothing."),
+        (0.4, "one of the two HbA1c queries is missing, or the mean and the variance were treated as parallel: "
+              "they read the same records, so they compose sequentially (0.1 + 0.1)."),
+        (0.6, "the mean age (0.3) is missing from what was spent."),
+        ((0.3, 1.0), "that is the whole result of remaining(): in diffprivlib 0.6.6 it is a tuple (epsilon, delta) "
+                     "with no .epsilon attribute. Keep its first element."),
+        ((0.7, 0.0), "that is total(), the budget spent, as a tuple (epsilon, delta); the question asks for the "
+                     "epsilon that remains."),
     ],
     hints=[
         "Queries on the same records add up their epsilons (sequential composition).",
         "Queries on disjoint groups of records cost only the largest of their epsilons (parallel composition): "
         "each patient is in exactly one hospital.",
         "If the accountant raises BudgetError while you record the histograms, you are charging them one after "
-        "the other: record the five disjoint histograms as ONE spend of 0.2.",
+        "the other: record the five disjoint histograms as ONE spend of 0.2. And remaining() returns a tuple "
+        "(epsilon, delta): keep its first element.",
         "Spent: 0.3 (mean age) + 0.2 (all five hospital histograms together) + 0.1 + 0.1 (HbA1c mean and variance).",
     ],
     reference="""
-accountant = BudgetAccountant(epsilon=1.0)
-accountant.spend(0.3, 0)   # mean age of all patients
-accountant.spend(0.2, 0)   # five per-hospital histograms: disjoint patients, parallel composition
-accountant.spend(0.1, 0)   # mean HbA1c
-accountant.spend(0.1, 0)   # variance of HbA1c (same records: sequential)
-remaining = accountant.remaining()[0]   # a Budget tuple (epsilon, delta)
+budget = BudgetAccountant(epsilon=1.0)
+budget.spend(0.3, 0)   # mean age of all patients
+budget.spend(0.2, 0)   # five per-hospital histograms: disjoint patients, parallel composition
+budget.spend(0.1, 0)   # mean HbA1c
+budget.spend(0.1, 0)   # variance of HbA1c (same records: sequential)
+remaining = budget.remaining()[0]   # a tuple (epsilon, delta)
 """,
     mistakes=[
         "remaining = 1.0 - (0.3 + 5 * 0.2 + 0.1 + 0.1)",
         "remaining = 0.3 + 0.2 + 0.1 + 0.1",
-        "accountant = BudgetAccountant(epsilon=1.0)\naccountant.spend(0.7, 0)\nremaining = accountant.remaining()",
+        "budget = BudgetAccountant(epsilon=1.0)\nbudget.spend(0.7, 0)\nremaining = budget.remaining()",
+        # adversarial: histograms left out, everything parallel, the spent total, the HbA1c pair as parallel
+        "budget = BudgetAccountant(epsilon=1.0)\nbudget.spend(0.3, 0)\nbudget.spend(0.1, 0)\nbudget.spend(0.1, 0)\n"
+        "remaining = budget.remaining()[0]",
+        "remaining = 1.0 - max(0.3, 0.2, 0.1, 0.1)",
+        "budget = BudgetAccountant(epsilon=1.0)\nbudget.spend(0.7, 0)\nremaining = budget.total()",
+        "remaining = 1.0 - (0.3 + 0.2 + max(0.1, 0.1))",
+        'remaining = "0.3"',
+    ],
+    alternatives=[
+        "remaining = 1.0 - (0.3 + 0.2 + 0.1 + 0.1)",
+        "budget = BudgetAccountant(epsilon=1.0)\nfor eps in (0.3, 0.2, 0.1, 0.1):\n    budget.spend(eps, 0)\n"
+        "remaining, _ = budget.remaining()",
+        "budget = BudgetAccountant(epsilon=1.0)\nbudget.spend(0.3, 0)\nbudget.spend(max([0.2] * 5), 0)\n"
+        "budget.spend(0.1 + 0.1, 0)\nremaining = 1.0 - budget.total()[0]",
     ],
     explanation="0.3 + 0.2 + 0.1 + 0.1 = 0.7 spent, 0.3 left: the disjoint hospitals cost 0.2 once, not five times.",
 )
