@@ -191,12 +191,6 @@ fnr_b = round(frame.by_group["B"], 3)
 """,
         "fnr_b = 0.22",
     ],
-    known_errors=[
-        ("TypeError: MetricFrame.__init__() takes 1 positional argument",
-         "MetricFrame's arguments are keyword-only: write metrics=..., y_true=..., y_pred=..., "
-         "sensitive_features=...."),
-        ("KeyError", "by_group is indexed by the group labels 'A' and 'B' (and by metric name if you passed a dict)."),
-    ],
     explanation="About 0.22: more than one in five group B applicants who would have repaid is refused "
                 "(group A: about 0.08).",
 )
@@ -371,10 +365,6 @@ second = models.readmission_model(categorical, numeric).fit(train[categorical + 
 scores = pd.Series(second.predict_proba(test[categorical + numeric])[:, 1]).groupby(test["group"].to_numpy()).mean()
 dp_gap_second = scores.max() - scores.min()
 """,
-    ],
-    known_errors=[
-        ("KeyError", "a column name is misspelt or missing: the columns are listed in datasets/DATASHEET.md."),
-        ("could not convert string to float", "a text column went into `numeric`; zip_area and sex are categorical."),
     ],
     explanation="About 0.14, the same gap as the lender's model: dropping `group` removes the column, not the "
                 "bias; zip_area carries it.",
