@@ -52,6 +52,7 @@ def _q1_mistakes() -> list[tuple[float, str]]:
                       "multiply them (Paillier cannot multiply two encrypted values)."),
         (dec(c1 * c2 % n2, n), "you raised c to lam modulo n; the ciphertexts live modulo n**2: pow(c, toy_lam, toy_n**2)."),
         ((pow(c1 * c2 % n2, lam, n2) - 1) // n % n, "you forgot to multiply by mu (mod n): L(c**lam) is the sum times lam."),
+        (c1 * c2 % n2, "that is the encrypted sum, a ciphertext: now decrypt it with toy_lam and toy_mu."),
     ]
 
 
@@ -211,6 +212,8 @@ def encrypted_score(public_key, weights, bias, encrypted_features):
 """,
     ],
     known_errors=[
+        ("bad operand type for unary -", "the sigmoid (1 / (1 + exp(-z))) cannot run on a ciphertext: return the "
+                                         "encrypted linear score; the client applies the sigmoid after decrypting."),
         ("NotImplementedError", "Paillier cannot multiply two ciphertexts: multiply each encrypted feature by a PLAIN "
                                 "weight."),
         ("must be real number, not EncryptedNumber", "the sigmoid (math.exp) cannot run on a ciphertext: return the "
