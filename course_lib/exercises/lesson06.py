@@ -241,7 +241,7 @@ def _q3_cases() -> list[Case]:
     cases = []
     for secret, parties in ((2555, 2), (6000, 3), (123_456, 5), (0, 3), (he.PRIME - 1, 4)):
         cases.append(Case(args=(he.share(secret, parties, rng),), expected=secret,
-                          why="the shares add up to the secret only modulo PRIME (2**61 - 1)."))
+                          why="the secret is the sum of ALL the shares, taken modulo PRIME (2**61 - 1)."))
     big = [he.PRIME - 1, he.PRIME - 2, 5]          # sums far beyond PRIME: the modulus is essential
     cases.append(Case(args=(big,), expected=2, why="(PRIME - 1) + (PRIME - 2) + 5 = 2 modulo PRIME."))
     return cases
