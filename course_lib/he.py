@@ -70,7 +70,8 @@ __all__ = [
 
 #: Smallest and largest key sizes (bits of ``n``) that :func:`keygen` accepts. 16 bits is a toy
 #: a student can follow with a calculator; 2048 is the smallest size recommended for real use
-#: (NIST SP 800-57 Part 1, for factoring-based keys protecting data beyond 2030 use 3072).
+#: (NIST SP 800-57 Part 1 Rev. 5, Table 2: a 2048-bit factoring modulus gives about 112-bit
+#: security, acceptable until 2030; 3072 bits give 128-bit security, for data protected beyond).
 MIN_BITS, MAX_BITS = 16, 4096
 
 #: The prime modulus of :func:`share`: the Mersenne prime 2**61 - 1, larger than any count or
@@ -156,7 +157,13 @@ class TeachingPrivateKey:
 
 
 def _random_prime(bits: int, rng: np.random.Generator | None) -> int:
-    """A prime of exactly ``bits`` bits whose two top bits are set (so ``p * q`` has ``2 * bits`` bits)."""
+    """A prime of exactly ``bits`` bits whose two top bits are set (so ``p * q`` has ``2 * bits`` bits).
+
+    TEACHING SHORTCUT: the next prime after a uniform random start is NOT a uniform random
+    prime (a prime that follows a long gap between primes is chosen more often). That bias is
+    harmless for a lesson; real key generation draws random candidates until one is prime
+    (``phe`` and the ``cryptography`` package do).
+    """
     import gmpy2  # the pinned GMP binding: a fast, well-tested primality test (Miller-Rabin + BPSW)
 
     while True:
@@ -172,7 +179,8 @@ def keygen(bits: int, rng: np.random.Generator | None = None) -> tuple[TeachingP
     ``bits`` from 16 (a toy to print and follow by hand) to 4096, even. Two distinct primes
     of ``bits / 2`` bits each; ``lam = lcm(p - 1, q - 1)``; with ``g = n + 1``,
     ``mu = lam**-1 mod n`` (Paillier, 1999, section 4; primes of equal length guarantee
-    ``gcd(n, (p-1)(q-1)) = 1``). ``rng=None`` draws from the operating system (``secrets``);
+    ``gcd(n, (p-1)(q-1)) = 1``). Each prime is the next prime after a random start, which is
+    not a uniform choice of prime (see ``_random_prime``). ``rng=None`` draws from the operating system (``secrets``);
     a seeded ``numpy.random.Generator`` gives the same key every run: reproducible for a
     lesson, and therefore worthless as a secret. TEACHING ONLY.
     """
@@ -355,11 +363,18 @@ def precompute_obfuscators(
     because a seeded generator must never make real encryption randomness.
 
     Given the ``private_key`` (the patient's side owns it), each factor is computed modulo
-    ``p**2`` and ``q**2`` and combined with the Chinese remainder theorem, about four times
-    faster: ``r**n mod p**2`` depends only on ``r mod p`` and equals ``(r**p)**q``; raising to
-    ``q`` permutes the group of ``(p-1)``-th roots of unity modulo ``p**2``, so ``s**p mod p**2``
-    for a fresh uniform ``s`` in ``[1, p)`` has exactly the same distribution at half the
-    modulus and half the exponent.
+    ``p**2`` and ``q**2`` and combined with the Chinese remainder theorem: two exponentiations
+    with half the modulus and half the exponent, about four times less work. The factors are
+    NOT equal to ``r**n mod n**2`` value by value, but they have exactly its distribution:
+    for ``r`` uniform in ``Z_n^*``, ``r mod p`` and ``r mod q`` are independent and uniform
+    (CRT), and ``r**n mod p**2`` depends only on ``r mod p``. The map ``s -> s**p mod p**2`` on
+    ``[1, p)`` is a bijection onto the subgroup ``H_p`` of order ``p - 1`` of ``Z_{p**2}^*``, so
+    ``s**p`` is uniform on ``H_p``; ``r**n = (r**p)**q`` is uniform on ``H_p`` too, because raising
+    to ``q`` permutes ``H_p`` when ``gcd(q, p - 1) = 1`` (implied by ``gcd(n, (p-1)(q-1)) = 1``,
+    which keys with primes of equal length satisfy and this function checks). The same holds
+    modulo ``q**2``; the CRT then gives a uniform element of the ``n``-th residues, as
+    ``r**n mod n**2`` does (``tests/test_he.py`` compares the two distributions exhaustively on
+    a tiny key).
     """
     public_key = _phe_public_key(public_key)
     count = _checks.integer("count", count, minimum=1, maximum=1_000_000)
@@ -371,6 +386,8 @@ def precompute_obfuscators(
     if private_key.public_key != public_key:
         raise ValueError("private_key does not belong to public_key")
     p, q = private_key.p, private_key.q
+    if math.gcd(n, (p - 1) * (q - 1)) != 1:
+        raise ValueError("private_key must satisfy gcd(n, (p-1)(q-1)) = 1 (as keys with primes of equal length do)")
     p2, q2 = p * p, q * q
     p2_inverse = invert(p2, q2)
     factors = []

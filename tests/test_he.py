@@ -232,6 +232,31 @@ def test_crt_factors_are_uniform_modulo_p():
     assert counts.size == 10 and stats.chisquare(counts).pvalue > 1e-4
 
 
+def test_crt_factors_have_exactly_the_distribution_of_r_to_the_n():
+    # Value by value the CRT factors differ from r**n mod n**2, but on a tiny key (p=11, q=13)
+    # their support is exactly {r**n mod n**2 : r in Z_n^*} and they are uniform on it.
+    p, q = 11, 13
+    public = paillier.PaillierPublicKey(p * q)
+    private = paillier.PaillierPrivateKey(public, p, q)
+    n, n2 = public.n, public.nsquare
+    direct = sorted({pow(r, n, n2) for r in range(1, n) if math.gcd(r, n) == 1})
+    assert len(direct) == (p - 1) * (q - 1)                  # r -> r**n mod n**2 is one-to-one on Z_n^*
+    factors = he.precompute_obfuscators(public, 60 * len(direct), private)
+    assert set(factors) == set(direct)
+    counts = [factors.count(v) for v in direct]
+    assert stats.chisquare(counts).pvalue > 1e-4
+    # and every plaintext of Z_n, blinded with any of them, decrypts (phe's raw decryption)
+    assert all(private.raw_decrypt((1 + m * n) * f % n2) == m for m in range(n) for f in direct[::7])
+
+
+def test_crt_factors_need_gcd_of_n_and_phi_one():
+    # p = 7, q = 29: q divides p*q and (q - 1) = 28 is a multiple of p, so gcd(n, phi) = 7 != 1
+    public = paillier.PaillierPublicKey(7 * 29)
+    private = paillier.PaillierPrivateKey(public, 7, 29)
+    with pytest.raises(ValueError, match=r"gcd\(n, \(p-1\)\(q-1\)\) = 1"):
+        he.precompute_obfuscators(public, 1, private)
+
+
 def test_offline_phase_rejects_bad_input():
     other_public, other_private = paillier.generate_paillier_keypair(n_length=256)
     factors = he.precompute_obfuscators(PHE_PUBLIC, 2)
