@@ -381,3 +381,16 @@ def test_a_single_share_is_uniform_whatever_the_secret():
 def test_secret_sharing_rejects_bad_input(call, error, text):
     with pytest.raises(error, match=text):
         call()
+
+
+def test_exercise_q1_literals_are_the_documented_toy_key_and_ciphertexts():
+    # lesson06.q1 gives the key and ciphertexts as integers (so the counts are not on screen);
+    # they must be what the comment there says they are.
+    from course_lib.exercises.lesson06 import q1
+
+    namespace: dict = {}
+    exec(q1.setup, namespace)  # noqa: S102 - our own setup code
+    public, private = he.keygen(32, rng=rng(6))
+    assert (namespace["toy_n"], namespace["toy_lam"], namespace["toy_mu"]) == (public.n, private.lam, private.mu)
+    assert namespace["c_ashford"] == he.encrypt(public, 1517, rng=rng(7))
+    assert namespace["c_brookside"] == he.encrypt(public, 1038, rng=rng(8))

@@ -20,14 +20,16 @@ from course_lib.exercises import Case, CustomProblem, FunctionProblem, Incorrect
 # Q1 decrypt a homomorphic sum by hand
 # --------------------------------------------------------------------------------------
 
+# The toy key and the two ciphertexts are given as plain integers, so that the counts they
+# encrypt do not appear in the notebook (an earlier version showed he.encrypt(key, 1517, ...),
+# and count_sum = 1517 + 1038 passed). They were made with he.keygen(32, default_rng(6)) and
+# he.encrypt(key, count, default_rng(7) / default_rng(8)); a unit test re-derives them.
 _SETUP_Q1 = """
-import numpy as np
-from course_lib import he
-q1_public, q1_private = he.keygen(32, rng=np.random.default_rng(6))
-toy_n, toy_lam, toy_mu = q1_public.n, q1_private.lam, q1_private.mu
-c_ashford = he.encrypt(q1_public, 1517, rng=np.random.default_rng(7))     # Ashford's count, encrypted
-c_brookside = he.encrypt(q1_public, 1038, rng=np.random.default_rng(8))   # Brookside's count, encrypted
+toy_n, toy_lam, toy_mu = 2547790073, 318461136, 1956564519     # the toy public key n, private lam and mu
+c_ashford = 4326545999612025487                                 # Ashford's patient count, encrypted
+c_brookside = 4595378769765211386                               # Brookside's patient count, encrypted
 """
+_Q1_COUNTS = (1517, 1038)
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +55,18 @@ def _q1_mistakes() -> list[tuple[float, str]]:
         (dec(c1 * c2 % n2, n), "you raised c to lam modulo n; the ciphertexts live modulo n**2: pow(c, toy_lam, toy_n**2)."),
         ((pow(c1 * c2 % n2, lam, n2) - 1) // n % n, "you forgot to multiply by mu (mod n): L(c**lam) is the sum times lam."),
         (c1 * c2 % n2, "that is the encrypted sum, a ciphertext: now decrypt it with toy_lam and toy_mu."),
+        (c1 * c2, "that is the product of the ciphertexts, not yet reduced and not decrypted: reduce it modulo "
+                  "toy_n**2, then decrypt it with toy_lam and toy_mu."),
+        ((pow(c1 * c2, lam, n2) - 1) / n * mu % n, "L(x) = (x - 1) // n is an exact integer division: `/` makes a "
+                                                    "float, which has lost the low digits of these large numbers."),
+        ((pow(c1 * c2, lam, n2) - 1) // n * mu, "almost: the plaintext lives modulo n, so the last step is "
+                                                "`% toy_n`."),
+        (dec(c1 * c2 % n), "the ciphertexts were reduced modulo n; they live modulo n**2 (reduce the product with "
+                           "`% toy_n**2`)."),
+        ((pow(c1 * c2, mu, n2) - 1) // n * lam % n, "lam and mu are swapped: raise to lam (which removes the random "
+                                                    "factor), then multiply by mu."),
+        (dec(c1), "that decrypts only Ashford's ciphertext: combine BOTH ciphertexts into one first."),
+        (dec(c2), "that decrypts only Brookside's ciphertext: combine BOTH ciphertexts into one first."),
     ]
 
 
@@ -60,7 +74,7 @@ q1 = ValueProblem(
     title="Q1 decrypt a homomorphic sum by hand",
     answer_name="count_sum",
     setup=_SETUP_Q1,
-    expected=1517 + 1038,
+    expected=sum(_Q1_COUNTS),
     rtol=0,
     atol=0.5,
     known_mistakes=_q1_mistakes,
@@ -76,7 +90,11 @@ x = pow(c_sum, toy_lam, toy_n**2)                   # removes the random factor 
 count_sum = (x - 1) // toy_n * toy_mu % toy_n     # L(x) * mu mod n
 """,
     alternatives=[
-        "count_sum = he.decrypt(q1_private, he.add(q1_public, c_ashford, c_brookside))",
+        """
+from course_lib import he
+key = he.TeachingPrivateKey(he.TeachingPublicKey(toy_n), 0, 0, toy_lam, toy_mu)   # only lam and mu are used
+count_sum = he.decrypt(key, he.add(key.public_key, c_ashford, c_brookside))
+""",
         """
 n2 = toy_n * toy_n
 L = lambda x: (x - 1) // toy_n
@@ -88,9 +106,13 @@ count_sum = L(pow(c_ashford * c_brookside, toy_lam, n2)) * pow(toy_lam, -1, toy_
         "count_sum = (pow(c_ashford * c_brookside, toy_lam, toy_n) - 1) // toy_n * toy_mu % toy_n",
         "count_sum = (pow(c_ashford * c_brookside % toy_n**2, toy_lam, toy_n**2) - 1) // toy_n % toy_n",
         "count_sum = c_ashford * c_brookside % toy_n**2",
+        "count_sum = (pow(c_ashford * c_brookside, toy_lam, toy_n**2) - 1) / toy_n * toy_mu % toy_n",
+        "count_sum = (pow(c_ashford * c_brookside, toy_lam, toy_n**2) - 1) // toy_n * toy_mu",
+        "count_sum = (pow(c_ashford, toy_lam, toy_n**2) - 1) // toy_n * toy_mu % toy_n",
     ],
     known_errors=[("ZeroDivisionError", "integer division by something that is 0: L(x) divides by toy_n, not by x.")],
-    explanation="1517 + 1038 = 2555: the hospitals' counts were added while encrypted, and only the key holder read the sum.",
+    explanation="2555 patients: the hospitals' counts were added while encrypted, and only the key holder read the sum "
+                "(never each hospital's count, as long as it decrypts only the sum).",
 )
 
 
@@ -165,6 +187,13 @@ def encrypted_score(public_key, weights, bias, encrypted_features):
 """,
     alternatives=[
         """
+import numpy as np
+def encrypted_score(public_key, weights, bias, encrypted_features):
+    if len(weights) != len(encrypted_features):
+        raise ValueError("weights and features differ in length")
+    return np.dot(weights, encrypted_features) + bias     # NumPy calls the ciphertexts' * and +
+""",
+        """
 def encrypted_score(public_key, weights, bias, encrypted_features):
     if len(weights) != len(encrypted_features):
         raise ValueError("weights and features differ in length")
@@ -196,6 +225,13 @@ def encrypted_score(public_key, weights, bias, encrypted_features):
     return 1 / (1 + math.exp(-z))                                             # sigmoid on a ciphertext
 """,
         """
+from scipy.special import expit
+def encrypted_score(public_key, weights, bias, encrypted_features):
+    if len(weights) != len(encrypted_features):
+        raise ValueError("lengths differ")
+    return expit(sum(float(w) * x for w, x in zip(weights, encrypted_features)) + bias)   # sigmoid on a ciphertext
+""",
+        """
 def encrypted_score(public_key, weights, bias, encrypted_features):
     if len(weights) != len(encrypted_features):
         raise ValueError("lengths differ")
@@ -219,6 +255,8 @@ def encrypted_score(public_key, weights, bias, encrypted_features):
         ("must be real number, not EncryptedNumber", "the sigmoid (math.exp) cannot run on a ciphertext: return the "
                                                      "encrypted linear score; the client applies the sigmoid after "
                                                      "decrypting."),
+        ("ufunc 'expit'", "the sigmoid (expit) cannot run on a ciphertext: return the encrypted linear score; the "
+                          "client applies the sigmoid after decrypting."),
         ("EncryptedNumber", "an operation that Paillier does not support was applied to a ciphertext: only + and "
                             "multiplication by a plain number work."),
     ],
@@ -244,7 +282,13 @@ def _q3_cases() -> list[Case]:
                           why="the secret is the sum of ALL the shares, taken modulo PRIME (2**61 - 1)."))
     big = [he.PRIME - 1, he.PRIME - 2, 5]          # sums far beyond PRIME: the modulus is essential
     cases.append(Case(args=(big,), expected=2, why="(PRIME - 1) + (PRIME - 2) + 5 = 2 modulo PRIME."))
-    return cases
+    # Their sum, 8 x PRIME, exceeds 2**63, where NumPy's int64 sum wraps around silently. The secret is
+    # small on purpose: Case compares numbers as float64, which cannot tell apart values near 2**61.
+    nine = [he.PRIME - 1] * 8 + [8]
+    cases.append(Case(args=(nine,), expected=0,
+                      why="8 x (PRIME - 1) + 8 = 0 modulo PRIME. The plain sum exceeds 2**63, where a NumPy int64 "
+                          "sum overflows without warning: add Python ints, or reduce modulo PRIME as you go."))
+    return [Case(args=c.args, expected=c.expected, why=c.why, rtol=0, atol=0) for c in cases]
 
 
 q3 = FunctionProblem(
@@ -270,12 +314,14 @@ def my_reconstruct(shares):
     return total
 """,
         "my_reconstruct = he.reconstruct",
+        "import numpy as np\ndef my_reconstruct(shares):\n    return int(np.sum(np.array(shares, dtype=object)) % PRIME)",
     ],
     mistakes=[
         "def my_reconstruct(shares):\n    return sum(shares)",
         "def my_reconstruct(shares):\n    return sum(shares) % 2**61",
         "def my_reconstruct(shares):\n    return shares[-1]",
         "def my_reconstruct(shares):\n    return sum(shares[:2]) % PRIME",
+        "import numpy as np\ndef my_reconstruct(shares):\n    return int(np.sum(shares) % PRIME)",
     ],
     explanation="The sum of all shares modulo the prime: any share missing, and the result is uniformly random.",
 )
