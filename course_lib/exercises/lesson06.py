@@ -2,7 +2,7 @@
 
 q1 a value (decrypt a homomorphic sum by hand with the teaching Paillier), q2 a custom check
 (the server's encrypted risk score with phe), q3 a function (reconstruct additive shares),
-q4 a value (what a two-party secure sum reveals), q5 a reflection (an "encrypted AI" offer).
+q4 a custom check (what a two-party secure sum reveals, as a function of the public outputs), q5 a reflection (an "encrypted AI" offer).
 """
 from __future__ import annotations
 
@@ -10,11 +10,20 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from phe import paillier
 
 from course_lib import he
 from course_lib.data import load_patients
-from course_lib.exercises import Case, CustomProblem, FunctionProblem, Incorrect, ReflectionProblem, ValueProblem
+from course_lib.exercises import (
+    Case,
+    CustomProblem,
+    FunctionProblem,
+    Incorrect,
+    ReflectionProblem,
+    ValueProblem,
+    is_placeholder,
+)
 
 # --------------------------------------------------------------------------------------
 # Q1 decrypt a homomorphic sum by hand
@@ -335,60 +344,102 @@ _SETUP_Q4 = """
 from course_lib.data import load_patients
 patients = load_patients()
 ashford = patients[patients["hospital"] == "Ashford"]
-joint_count, joint_age_sum = 3700, 225229     # the outputs of the secure sums, public to both hospitals
 """
 
+# An earlier version asked for a value, and reading Brookside's rows from `patients` (which the
+# notebook has loaded, Ashford would not) passed. The answer is now a function of the public outputs
+# and Ashford's own records, checked on the real pair AND on a made-up pair of hospitals.
 
-def _brookside() -> np.ndarray:
+
+def _q4_pairs() -> list[tuple[pd.DataFrame, np.ndarray]]:
     patients = load_patients()
-    return patients.loc[patients["hospital"] == "Brookside", "age"].to_numpy()
+    real = (patients[patients["hospital"] == "Ashford"], patients.loc[patients["hospital"] == "Brookside", "age"].to_numpy())
+    rng = np.random.default_rng(4)
+    made_up = (pd.DataFrame({"age": rng.integers(20, 60, 40)}), rng.integers(50, 95, 25))
+    return [real, made_up]
 
 
-def _ashford() -> np.ndarray:
-    patients = load_patients()
-    return patients.loc[patients["hospital"] == "Ashford", "age"].to_numpy()
-
-
-def _q4_mistakes() -> list[tuple[float, str]]:
-    a, b = _ashford(), _brookside()
-    joint_sum, joint_count = int(a.sum() + b.sum()), a.size + b.size
+def _q4_wrong(own: np.ndarray, other: np.ndarray) -> list[tuple[float, str]]:
+    joint_sum, joint_count = float(own.sum() + other.sum()), own.size + other.size
     return [
         (joint_sum / joint_count, "that is the joint mean, the protocol's public output; the question asks what "
                                   "Ashford can deduce about Brookside alone."),
-        (float(a.mean()), "that is Ashford's own mean age."),
-        (joint_sum - a.sum(), "that is Brookside's SUM of ages: divide it by Brookside's count "
-                              "(joint_count - len(ashford))."),
-        ((joint_sum - a.sum()) / joint_count, "divide Brookside's sum by Brookside's count, not by the joint count."),
-        (joint_sum / joint_count * 2 - a.mean(), "2 x joint mean - own mean assumes equal hospital sizes; "
-                                                 "Ashford has 2,200 patients and Brookside 1,500."),
+        (float(own.mean()), "that is Ashford's own mean age."),
+        (joint_sum - own.sum(), "that is Brookside's SUM of ages: divide it by Brookside's count, which Ashford can "
+                                "also deduce."),
+        ((joint_sum - own.sum()) / joint_count, "divide Brookside's sum by Brookside's count, not by the joint count."),
+        (joint_sum / joint_count * 2 - own.mean(), "2 x joint mean - own mean assumes two hospitals of equal size."),
     ]
 
 
-q4 = ValueProblem(
+def _check_brookside_mean(answer: Any) -> str:
+    if not callable(answer):
+        raise Incorrect(f"`brookside_mean_age` should be a function of (joint_count, joint_age_sum, ashford), "
+                        f"got {type(answer).__name__}.")
+    results = []
+    for k, (own_records, other) in enumerate(_q4_pairs()):
+        own = own_records["age"].to_numpy()
+        joint_count, joint_age_sum = int(own.size + other.size), int(own.sum() + other.sum())
+        got = answer(joint_count, joint_age_sum, own_records.copy())
+        if is_placeholder(got):
+            raise Incorrect("`brookside_mean_age` returned the ____ placeholder: finish the function body.")
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            raise Incorrect(f"`brookside_mean_age` returned {type(got).__name__}; a single number is expected.") from None
+        want = float(other.mean())
+        if np.isclose(got, want, rtol=1e-9):
+            results.append(got)
+            continue
+        for value, message in _q4_wrong(own, other):
+            if np.isclose(got, value, rtol=1e-9):
+                raise Incorrect(message)
+        if k > 0:
+            raise Incorrect("right for Ashford and Brookside, wrong for another pair of hospitals: the function must "
+                            "use only its three arguments (Ashford does not have Brookside's rows, and a fixed "
+                            "number is not a method).")
+        raise Incorrect(f"Brookside's mean age comes out as {got:.2f}, which is too {'high' if got > want else 'low'}.")
+    return (f"Brookside's mean age is {results[0]:.2f}: with two parties the output minus your own input IS the other "
+            "party's input, exactly, with no attack.")
+
+
+q4 = CustomProblem(
     title="Q4 what a two-party secure sum reveals",
     answer_name="brookside_mean_age",
     setup=_SETUP_Q4,
-    expected=lambda: float(_brookside().mean()),
-    rtol=1e-6,
-    known_mistakes=_q4_mistakes,
+    checker=_check_brookside_mean,
     hints=[
         "Secure computation hides the inputs, not the output. Ashford knows its own input AND the output.",
         "Brookside's sum = joint sum - Ashford's sum; Brookside's count = joint count - Ashford's count.",
-        "brookside_mean_age = (joint_age_sum - ashford['age'].sum()) / (joint_count - len(ashford))",
+        "return (joint_age_sum - ashford['age'].sum()) / (joint_count - len(ashford))",
     ],
     reference="""
-brookside_sum = joint_age_sum - ashford["age"].sum()
-brookside_count = joint_count - len(ashford)
-brookside_mean_age = brookside_sum / brookside_count
+def brookside_mean_age(joint_count, joint_age_sum, ashford):
+    brookside_sum = joint_age_sum - ashford["age"].sum()
+    brookside_count = joint_count - len(ashford)
+    return brookside_sum / brookside_count
 """,
     alternatives=[
-        'brookside_mean_age = (joint_age_sum - int(ashford["age"].sum())) / (joint_count - ashford.shape[0])',
+        """
+def brookside_mean_age(joint_count, joint_age_sum, ashford):
+    return (joint_age_sum - int(ashford["age"].sum())) / (joint_count - ashford.shape[0])
+""",
+        """
+def brookside_mean_age(joint_count, joint_age_sum, ashford):
+    own_ages = ashford["age"].to_numpy()
+    return float((joint_age_sum - own_ages.sum()) / (joint_count - own_ages.size))
+""",
     ],
     mistakes=[
-        "brookside_mean_age = joint_age_sum / joint_count",
-        'brookside_mean_age = joint_age_sum - ashford["age"].sum()',
-        'brookside_mean_age = (joint_age_sum - ashford["age"].sum()) / joint_count',
-        'brookside_mean_age = ashford["age"].mean()',
+        "def brookside_mean_age(joint_count, joint_age_sum, ashford):\n    return joint_age_sum / joint_count",
+        'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n    return joint_age_sum - ashford["age"].sum()',
+        'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n'
+        '    return (joint_age_sum - ashford["age"].sum()) / joint_count',
+        'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n    return ashford["age"].mean()',
+        # adversarial: the notebook has every hospital's rows, Ashford would not
+        'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n'
+        '    return patients.loc[patients["hospital"] == "Brookside", "age"].mean()',
+        "def brookside_mean_age(joint_count, joint_age_sum, ashford):\n    return 65.71066666666667",
     ],
     known_errors=[("KeyError", "the column is named 'age' (lower case) in the patients table.")],
     explanation="With two parties the output minus your own input IS the other party's input: exactly, with no attack.",
