@@ -318,6 +318,25 @@ def test_ckks_context_computes_dot_and_polynomial_within_tolerance():
     assert out == pytest.approx(float(np.polynomial.polynomial.polyval(s, coefficients)), abs=1e-3)
 
 
+def test_a_degree_5_sigmoid_fits_at_n_8192_only_with_smaller_end_primes():
+    # A dot product then a degree-5 polynomial needs four levels: with 60-bit end primes that is
+    # 240 bits, over the 218 allowed at N = 8192; with 40-bit ends (200 bits) it fits and works.
+    import tenseal as ts
+
+    with pytest.raises(ValueError, match="more than the 218 allowed"):
+        he.ckks_context(8192, (60, 30, 30, 30, 30, 60), galois_keys=False)
+    context = he.ckks_context(8192, (40, 30, 30, 30, 30, 40), scale_bits=30)
+    coefficients = he.sigmoid_polynomial(5, (-4, 4))
+    x, w = [0.5, -1.0, 2.0], [0.25, 0.5, -0.125]
+    out = ts.ckks_vector(context, x).dot(w).polyval(coefficients.tolist()).decrypt()[0]
+    s = float(np.dot(x, w))
+    assert out == pytest.approx(float(np.polynomial.polynomial.polyval(s, coefficients)), abs=1e-2)
+    grid = np.linspace(-4, 4, 2001)
+    errors = [np.abs(np.polynomial.polynomial.polyval(grid, he.sigmoid_polynomial(d, (-4, 4)))
+                     - 1 / (1 + np.exp(-grid))).max() for d in (3, 5)]
+    assert errors[0] > 3 * errors[1]                              # degree 5 is over 3x more accurate
+
+
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
