@@ -58,10 +58,10 @@ def _q1_mistakes() -> list[tuple[float, str]]:
 
     return [
         (dec((c1 + c2) % n2), "you added the ciphertexts. In Paillier, MULTIPLYING ciphertexts (modulo n**2) adds the "
-                              "plaintexts: c = c_ashford * c_brookside % (toy_n**2)."),
+                              "plaintexts."),
         (1517 * 1038, "that is the product of the two counts: multiplying ciphertexts adds the plaintexts, it does not "
                       "multiply them (Paillier cannot multiply two encrypted values)."),
-        (dec(c1 * c2 % n2, n), "you raised c to lam modulo n; the ciphertexts live modulo n**2: pow(c, toy_lam, toy_n**2)."),
+        (dec(c1 * c2 % n2, n), "you raised c to lam modulo n; the ciphertexts live modulo n**2, and so does c**lam."),
         ((pow(c1 * c2 % n2, lam, n2) - 1) // n % n, "you forgot to multiply by mu (mod n): L(c**lam) is the sum times lam."),
         (c1 * c2 % n2, "that is the encrypted sum, a ciphertext: now decrypt it with toy_lam and toy_mu."),
         (c1 * c2, "that is the product of the ciphertexts, not yet reduced and not decrypted: reduce it modulo "
