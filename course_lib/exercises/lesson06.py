@@ -119,7 +119,6 @@ count_sum = L(pow(c_ashford * c_brookside, toy_lam, n2)) * pow(toy_lam, -1, toy_
         "count_sum = (pow(c_ashford * c_brookside, toy_lam, toy_n**2) - 1) // toy_n * toy_mu",
         "count_sum = (pow(c_ashford, toy_lam, toy_n**2) - 1) // toy_n * toy_mu % toy_n",
     ],
-    known_errors=[("ZeroDivisionError", "integer division by something that is 0: L(x) divides by toy_n, not by x.")],
     explanation="2555 patients: the hospitals' counts were added while encrypted, and only the key holder read the sum "
                 "(never each hospital's count, as long as it decrypts only the sum).",
 )
@@ -254,6 +253,21 @@ def encrypted_score(public_key, weights, bias, encrypted_features):
     for x in encrypted_features[1:]:
         score = score * x                                                    # ciphertext times ciphertext
     return score
+""",
+        """
+import math
+def encrypted_score(public_key, weights, bias, encrypted_features):
+    if len(weights) != len(encrypted_features):
+        raise ValueError("lengths differ")
+    z = sum(float(w) * x for w, x in zip(weights, encrypted_features)) + bias
+    return math.exp(z) / (1 + math.exp(z))                                    # sigmoid on a ciphertext
+""",
+        """
+def encrypted_score(public_key, weights, bias, encrypted_features):
+    if len(weights) != len(encrypted_features):
+        raise ValueError("lengths differ")
+    z = sum(float(w) * x for w, x in zip(weights, encrypted_features)) + bias
+    return 1 if z > 0 else 0                                                  # a decision on a ciphertext
 """,
     ],
     known_errors=[
@@ -440,6 +454,8 @@ def brookside_mean_age(joint_count, joint_age_sum, ashford):
         'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n'
         '    return patients.loc[patients["hospital"] == "Brookside", "age"].mean()',
         "def brookside_mean_age(joint_count, joint_age_sum, ashford):\n    return 65.71066666666667",
+        'def brookside_mean_age(joint_count, joint_age_sum, ashford):\n'
+        '    return (joint_age_sum - ashford["Age"].sum()) / (joint_count - len(ashford))',
     ],
     known_errors=[("KeyError", "the column is named 'age' (lower case) in the patients table.")],
     explanation="With two parties the output minus your own input IS the other party's input: exactly, with no attack.",
