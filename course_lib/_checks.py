@@ -7,9 +7,13 @@ they never import another lesson module's private helpers.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
+import os
+import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,12 @@ __all__ = [
     "finite_array",
     "non_empty",
     "short_repr",
+    "text",
+    "path",
+    "one_of",
+    "flag",
+    "timestamp",
+    "finite_result",
 ]
 
 
@@ -172,3 +182,94 @@ def non_empty(name: str, values: Any) -> np.ndarray:
     if array.ndim != 1 or array.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {array.shape}")
     return array
+
+
+def text(name: str, value: object, *, allow_empty: bool = False, max_length: int | None = None) -> str:
+    """``value`` if it is a ``str`` (non-blank unless ``allow_empty``, at most ``max_length`` long)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__} {short_repr(value)}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters long, got {len(value)} characters")
+    return value
+
+
+def path(name: str, value: object, *, kind: str = "any", must_exist: bool = False) -> Path:
+    """``value`` as a ``Path``, refusing what would silently touch the wrong place.
+
+    ``None``, numbers and bools are a ``TypeError`` (``open(0)`` would read standard input,
+    ``Path(None)`` fails without naming the argument); an empty or blank path is a
+    ``ValueError`` (``Path("")`` is the current directory). ``kind="file"`` refuses an
+    existing directory, ``kind="dir"`` an existing file; ``must_exist=True`` raises
+    ``FileNotFoundError`` (naming the argument) when nothing is there.
+    """
+    if kind not in ("any", "file", "dir"):
+        raise ValueError(f"kind must be 'any', 'file' or 'dir', got {kind!r}")
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got {type(value).__name__} {short_repr(value)}")
+    raw = os.fspath(value)
+    if not isinstance(raw, str):
+        raise TypeError(f"{name} must be a text path, got {type(raw).__name__} {short_repr(raw)}")
+    if not raw.strip():
+        raise ValueError(f"{name} must be a non-empty path, got {raw!r} (an empty path means the current directory)")
+    if "\x00" in raw:
+        raise ValueError(f"{name} must not contain a NUL character, got {short_repr(raw)}")
+    result = Path(raw)
+    if kind == "file" and result.is_dir():
+        raise ValueError(f"{name} must be a file, got the directory {raw!r}")
+    if kind == "dir" and result.exists() and not result.is_dir():
+        raise ValueError(f"{name} must be a directory, got the file {raw!r}")
+    if must_exist and not result.exists():
+        raise FileNotFoundError(f"{name} does not exist: {raw!r}")
+    return result
+
+
+def one_of(name: str, value: object, choices: Sequence[object]) -> Any:
+    """``value`` if it equals one of ``choices`` (compared only with values of a hashable kind)."""
+    try:
+        found = value in choices
+    except TypeError:
+        found = False
+    if isinstance(value, bool) and not any(isinstance(c, bool) for c in choices):
+        found = False
+    if not found:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {short_repr(value)}")
+    return value
+
+
+def flag(name: str, value: object) -> bool:
+    """``value`` if it is a ``bool`` (``verify="no"`` would otherwise count as true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {short_repr(value)}")
+    return bool(value)
+
+
+def timestamp(name: str, value: object) -> pd.Timestamp:
+    """``value`` as a ``pandas.Timestamp``: a date, datetime, Timestamp or ISO date string.
+
+    Numbers are refused (``pd.Timestamp(5)`` is 5 nanoseconds after 1970, not a year), and
+    so are missing values and text that is not a date.
+    """
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value.strip()):
+            raise ValueError(f"{name} must be an ISO date 'YYYY-MM-DD' (optionally with a time), got {short_repr(value)}")
+    elif value is pd.NaT or not isinstance(value, (dt.date, np.datetime64)):
+        raise TypeError(f"{name} must be a date (datetime.date, pandas.Timestamp or 'YYYY-MM-DD'), got {type(value).__name__} {short_repr(value)}")
+    try:
+        result = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"{name} is not a valid date: {short_repr(value)} ({exc})") from None
+    if result is pd.NaT or pd.isna(result):
+        raise ValueError(f"{name} must be a date, got a missing value {short_repr(value)}")
+    return result
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def finite_result(name: str, value: float, cause: str) -> float:
+    """``value`` if it is finite; otherwise a ``ValueError`` saying which inputs overflowed."""
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is not finite ({value}): {cause}")
+    return value
