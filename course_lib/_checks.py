@@ -166,7 +166,17 @@ def finite_array(name: str, values: Any, *, ndim: int | None = None) -> np.ndarr
     if values is None or isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got {type(values).__name__} {short_repr(values)}")
     try:
-        array = np.asarray(values, dtype=float)
+        raw = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numeric, got {type(values).__name__} {short_repr(values)}") from exc
+    # text, dates and durations are refused rather than reinterpreted ("1" is not 1, and a
+    # date is not its count of nanoseconds since 1970)
+    if raw.dtype.kind in "USMmV" or (
+        raw.dtype.kind == "O" and any(isinstance(v, (str, bytes, dt.date, dt.timedelta, np.datetime64)) for v in raw.ravel()[:10_000])
+    ):
+        raise TypeError(f"{name} must be numeric, got values of kind {raw.dtype} such as {short_repr(raw.ravel()[:3].tolist())}")
+    try:
+        array = np.asarray(raw, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be numeric, got {type(values).__name__} {short_repr(values)}") from exc
     if ndim is not None and array.ndim != ndim:
