@@ -51,18 +51,26 @@ def quiet() -> bool:
 
 
 def progress(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterator[T]:
-    """Wrap a slow loop in a tqdm progress bar, unless :func:`quiet` says not to."""
+    """Wrap a slow loop in a tqdm progress bar, unless :func:`quiet` says not to.
+
+    The arguments are checked at the call, not at the first step of the loop.
+    """
+    if not isinstance(iterable, Iterable):
+        raise TypeError(f"iterable must be iterable (a list, range, generator...), got {type(iterable).__name__}")
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc must be a str or None, got {type(desc).__name__}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise ValueError(f"total must be an int >= 0 or None, got {total!r}")
     if quiet():
-        yield from iterable
-        return
+        return iter(iterable)
     from tqdm.auto import tqdm
 
-    yield from tqdm(iterable, desc=desc, total=total, leave=False)
+    return iter(tqdm(iterable, desc=desc, total=total, leave=False))
 
 
 def versions(libraries: Iterable[str] = KEY_LIBRARIES) -> dict[str, str]:
     """Installed versions of ``libraries`` (distribution names), without importing them."""
-    if isinstance(libraries, (str, bytes)):
+    if isinstance(libraries, (str, bytes)) or type(libraries).__name__ == "DataFrame":
         raise TypeError(f"libraries must be a collection of distribution names, got the single string {libraries!r}; write [{libraries!r}]")
     try:
         names = list(libraries)

@@ -12,7 +12,7 @@ import math
 import numbers
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,21 +61,29 @@ def column_list(columns: Sequence[str], argument: str) -> list[str]:
         raise TypeError(f"{argument} must be a sequence of column names, got {type(columns).__name__}") from None
     if not names:
         raise ValueError(f"{argument} must name at least one column, got {names}")
+    unhashable = [c for c in names if not isinstance(c, Hashable)]
+    if unhashable:
+        raise TypeError(f"{argument} must hold column names, got {type(unhashable[0]).__name__} {short_repr(unhashable[0])}")
     repeated = sorted({str(c) for c in names if names.count(c) > 1})
     if repeated:
         raise ValueError(f"{argument} must not repeat a column, got {repeated} more than once")
     return names
 
 
-def check_frame(df: object, argument: str, columns: Sequence[str]) -> pd.DataFrame:
-    """``df`` if it is a non-empty DataFrame holding every one of ``columns``."""
+def check_frame(df: object, argument: str, columns: Sequence[str], named_by: str | None = None) -> pd.DataFrame:
+    """``df`` if it is a non-empty DataFrame holding every one of ``columns``.
+
+    ``named_by`` is the argument that named ``columns`` (``"quasi_identifiers"``), so that a
+    missing column is reported against the argument the caller got wrong.
+    """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{argument} must be a pandas DataFrame, got {type(df).__name__}")
     if len(df) == 0:
         raise ValueError(f"{argument} must have at least one row, got an empty DataFrame")
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise ValueError(f"{argument} has no column(s) {missing}; its columns are {list(df.columns)}")
+        source = f" (named in {named_by})" if named_by else ""
+        raise ValueError(f"{argument} has no column(s) {missing}{source}; its columns are {short_repr(list(df.columns), 300)}")
     return df
 
 
@@ -161,8 +169,12 @@ def rng(value: np.random.Generator | None, name: str = "rng") -> np.random.Gener
     return value
 
 
-def finite_array(name: str, values: Any, *, ndim: int | None = None) -> np.ndarray:
-    """``values`` as a float array with no NaN or infinity (and ``ndim`` dimensions if given)."""
+def finite_array(name: str, values: Any, *, ndim: int | None = None, allow_bool: bool = True) -> np.ndarray:
+    """``values`` as a float array with no NaN or infinity (and ``ndim`` dimensions if given).
+
+    Text, dates, durations and complex numbers are refused, and so are booleans when
+    ``allow_bool`` is False (a DP release of ``True`` is a mistake, not the number 1).
+    """
     if values is None or isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got {type(values).__name__} {short_repr(values)}")
     try:
@@ -171,8 +183,11 @@ def finite_array(name: str, values: Any, *, ndim: int | None = None) -> np.ndarr
         raise TypeError(f"{name} must be numeric, got {type(values).__name__} {short_repr(values)}") from exc
     # text, dates and durations are refused rather than reinterpreted ("1" is not 1, and a
     # date is not its count of nanoseconds since 1970)
-    if raw.dtype.kind in "USMmV" or (
-        raw.dtype.kind == "O" and any(isinstance(v, (str, bytes, dt.date, dt.timedelta, np.datetime64)) for v in raw.ravel()[:10_000])
+    if raw.dtype.kind == "b" and not allow_bool:
+        raise TypeError(f"{name} must be numeric, got booleans {short_repr(raw.ravel()[:3].tolist())}")
+    if raw.dtype.kind in "USMmVc" or (
+        raw.dtype.kind == "O"
+        and any(isinstance(v, (str, bytes, complex, dt.date, dt.timedelta, np.datetime64)) for v in raw.ravel()[:10_000])
     ):
         raise TypeError(f"{name} must be numeric, got values of kind {raw.dtype} such as {short_repr(raw.ravel()[:3].tolist())}")
     try:

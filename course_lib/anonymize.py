@@ -137,7 +137,7 @@ def redact(text: str | None, kinds: Iterable[str] | None = None) -> str | None:
     if kinds is None:
         chosen = list(REDACTION_PATTERNS)
     else:
-        if isinstance(kinds, (str, bytes)):
+        if isinstance(kinds, (str, bytes, pd.DataFrame)):
             raise TypeError(f"kinds must be a collection of kinds such as ['EMAIL'], got the single string {kinds!r}")
         try:
             chosen = list(kinds)
@@ -234,7 +234,7 @@ def brute_force_ssn_hashes(digests: Iterable[str], areas: Sequence[int]) -> dict
     not_hex = [d for d in wanted if not re.fullmatch(r"[0-9a-f]{64}", d)]
     if not_hex:
         raise ValueError(f"digests must be SHA-256 hex digests (64 hex characters), got {not_hex[0][:70]!r}")
-    if isinstance(areas, (str, bytes)) or not isinstance(areas, Iterable):
+    if isinstance(areas, (str, bytes, pd.DataFrame)) or not isinstance(areas, Iterable):
         raise TypeError(f"areas must be a collection of area numbers (ints), got {type(areas).__name__} {areas!r}")
     areas = list(areas)
     bad = [a for a in areas if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not 0 <= a <= 999]
@@ -246,6 +246,8 @@ def brute_force_ssn_hashes(digests: Iterable[str], areas: Sequence[int]) -> dict
             f"areas must hold at most {_MAX_BRUTE_FORCE_AREAS} distinct area numbers (10**6 hashes each), got {len(areas)}"
         )
     targets = {bytes.fromhex(d) for d in wanted}
+    if not targets:
+        return {}
     serials = [f"{s:04d}".encode() for s in range(10_000)]
     found: dict[str, str] = {}
     for area in areas:
@@ -343,6 +345,9 @@ def band(values: Iterable[float] | pd.Series, width: int, *, origin: int = 0) ->
         raise ValueError(f"width must be an int >= 1, got {width!r}")
     if isinstance(origin, bool) or not isinstance(origin, (int, np.integer)):
         raise TypeError(f"origin must be an int, got {type(origin).__name__} {origin!r}")
+    for name, number in (("width", width), ("origin", origin)):
+        if abs(int(number)) > 10**15:
+            raise ValueError(f"{name} must be at most 10**15 in magnitude, got {number!r}")
     series = _series("values", values)
     kind = series.dtype
     if pd.api.types.is_bool_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind) or pd.api.types.is_timedelta64_dtype(kind):
@@ -500,7 +505,7 @@ def equivalence_classes(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> p
     Missing values form their own class (a missing ZIP matches other missing ZIPs).
     """
     qis = _qi_list(quasi_identifiers)
-    _check_frame(df, "df", qis)
+    _check_frame(df, "df", qis, "quasi_identifiers")
     return df.groupby(qis, dropna=False, sort=False, observed=True)[qis[0]].transform("size").rename("class_size")
 
 
@@ -533,7 +538,8 @@ def k_anonymity(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> int:
 def _check_sensitive(df: pd.DataFrame, qis: list[str], sensitive: str) -> None:
     if not isinstance(sensitive, str):
         raise TypeError(f"sensitive must be one column name, got {type(sensitive).__name__}")
-    _check_frame(df, "df", [*qis, sensitive])
+    _check_frame(df, "df", qis, "quasi_identifiers")
+    _check_frame(df, "df", [sensitive], "sensitive")
     if sensitive in qis:
         raise ValueError(f"sensitive column {sensitive!r} must not also be a quasi-identifier")
 
@@ -566,7 +572,7 @@ def t_closeness(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
 
     Both lie in [0, 1]; the release satisfies t-closeness for any t at or above the result.
     """
-    if kind not in ("auto", "ordered", "equal"):
+    if not isinstance(kind, str) or kind not in ("auto", "ordered", "equal"):
         raise ValueError(f"kind must be 'auto', 'ordered' or 'equal', got {kind!r}")
     qis = _qi_list(quasi_identifiers)
     _check_sensitive(df, qis, sensitive)

@@ -71,7 +71,7 @@ def uniqueness(df: pd.DataFrame, columns: Sequence[str]) -> float:
     uniquely*). Missing values count as a value of their own. Returns a float in [0, 1].
     """
     names = _column_list(columns, "columns")
-    _check_frame(df, "df", names)
+    _check_frame(df, "df", names, "columns")
     sizes = df.groupby(names, dropna=False, sort=False, observed=True).size()
     return float((sizes == 1).sum() / len(df))
 
@@ -90,8 +90,8 @@ def linkage_attack(released: pd.DataFrame, public: pd.DataFrame, on: Sequence[st
     the attacker then knows the person is one of those records.
     """
     keys = _column_list(on, "on")
-    _check_frame(released, "released", keys)
-    _check_frame(public, "public", keys)
+    _check_frame(released, "released", keys, "on")
+    _check_frame(public, "public", keys, "on")
     candidates = public[public[keys].notna().all(axis=1)]
     one_person = candidates[~candidates.duplicated(subset=keys, keep=False)]
     try:
@@ -220,8 +220,9 @@ def select_for_purpose(df: pd.DataFrame, purpose: Purpose, columns: Sequence[str
     outside = [c for c in wanted if c not in purpose.columns]
     if outside:
         raise PermissionError(f"columns {outside} are outside the purpose {purpose.name!r}, which allows {list(purpose.columns)}")
-    needed = wanted + ([purpose.consent_column] if purpose.consent_column else [])
-    _check_frame(df, "df", needed)
+    _check_frame(df, "df", wanted, "columns" if columns is not None else "purpose.columns")
+    if purpose.consent_column is not None:
+        _check_frame(df, "df", [purpose.consent_column], "purpose.consent_column")
     if purpose.consent_column is None:
         rows = pd.Series(True, index=df.index)
     else:
@@ -265,7 +266,7 @@ def apply_retention(
     """
     if not isinstance(date_column, str):
         raise TypeError(f"date_column must be one column name (str), got {type(date_column).__name__} {date_column!r}")
-    _check_frame(df, "df", [date_column])
+    _check_frame(df, "df", [date_column], "date_column")
     max_age_years = _checks.integer("max_age_years", max_age_years, minimum=0, maximum=150)
     if not pd.api.types.is_datetime64_any_dtype(df[date_column]):
         raise TypeError(f"df[{date_column!r}] must hold dates (datetime64), got {df[date_column].dtype}")
@@ -278,7 +279,7 @@ def apply_retention(
         )
     future = int((df[date_column] > reference).sum())
     if future:
-        raise ValueError(f"{future} rows of {date_column!r} lie after the reference date {reference.date()}")
+        raise ValueError(f"{future} rows of {date_column!r} lie after reference_date {reference.date()}")
     cutoff = reference - pd.DateOffset(years=int(max_age_years))
     return df[df[date_column] >= cutoff].reset_index(drop=True)
 

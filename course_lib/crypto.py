@@ -673,7 +673,7 @@ def patients_database(
     missing = [c for c in names if c not in patients.columns]
     if missing:
         raise ValueError(f"columns {missing} are not in patients; its columns are {list(patients.columns)}")
-    if path != ":memory:":
+    if not (isinstance(path, str) and path == ":memory:"):
         target = _checks.path("path", path, kind="file")
         if not target.parent.is_dir():
             raise FileNotFoundError(f"path's folder does not exist: {str(target.parent)!r}")

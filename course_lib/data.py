@@ -286,7 +286,7 @@ def _check_values(frame: pd.DataFrame, name: str, path: Path) -> None:
 
 def _load(name: str, folder: Path | str | None, verify: bool) -> pd.DataFrame:
     verify = _checks.flag("verify", verify)
-    folder = _checks.path("data_dir", folder, kind="dir") if folder is not None else data_dir()
+    folder = _checks.path("data_dir", folder, kind="dir", must_exist=True) if folder is not None else data_dir()
     path = folder / name
     fix = f"restore it with `git checkout -- datasets/{name}` or regenerate with `python datasets/generate.py`"
     if not path.is_file():

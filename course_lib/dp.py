@@ -121,7 +121,7 @@ def laplace_mechanism(
     """
     sensitivity = _sensitivity(sensitivity)
     epsilon = _epsilon(epsilon)
-    array = _finite_array("value", value)
+    array = _finite_array("value", value, allow_bool=False)
     scale = _finite_scale(sensitivity / epsilon, "the Laplace scale sensitivity / epsilon", sensitivity=sensitivity, epsilon=epsilon)
     generator = _rng(rng)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -141,7 +141,7 @@ def clip(values: Sequence[float] | np.ndarray, lower: float, upper: float) -> np
     the data holds, which is what makes the sensitivity of a bounded query known.
     """
     lower, upper = _bounds(lower, upper)
-    return np.clip(_finite_array("values", values), lower, upper)
+    return np.clip(_finite_array("values", values, allow_bool=False), lower, upper)
 
 
 def bounded_sum(
@@ -312,7 +312,7 @@ def gaussian_mechanism(
     answers that grows like sqrt(k), not k as the L1 sensitivity of Laplace does.
     """
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
-    array = _finite_array("value", value)
+    array = _finite_array("value", value, allow_bool=False)
     generator = _rng(rng)
     with np.errstate(over="ignore", invalid="ignore"):
         noisy = _finite_release(array + generator.normal(0.0, sigma, size=array.shape), sigma)
@@ -346,10 +346,14 @@ def _log_ratio(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _samples(mechanism: Callable[[Any, np.random.Generator], float], data: Any, n: int,
-             rng: np.random.Generator) -> np.ndarray:
+             rng: np.random.Generator, which: str) -> np.ndarray:
     out = np.empty(n)
     for i in range(n):
-        value = mechanism(data, rng)
+        try:
+            value = mechanism(data, rng)
+        except (TypeError, ValueError) as exc:
+            # name the argument the mechanism choked on, keep the kind of error
+            raise type(exc)(f"mechanism({which}, rng) raised {type(exc).__name__}: {exc}") from exc
         try:
             out[i] = float(value)
         except (TypeError, ValueError) as exc:
@@ -413,8 +417,8 @@ def estimate_epsilon(
     confidence = _checks.probability("confidence", confidence)
     n_thresholds = _checks.integer("n_thresholds", n_thresholds, minimum=1, maximum=_MAX_AUDIT_THRESHOLDS)
     rng = _rng(rng)
-    out_d = _samples(mechanism, dataset, int(n_samples), rng)
-    out_n = _samples(mechanism, neighbour, int(n_samples), rng)
+    out_d = _samples(mechanism, dataset, int(n_samples), rng, "dataset")
+    out_n = _samples(mechanism, neighbour, int(n_samples), rng, "neighbour")
     half = int(n_samples) // 2
     sel_d, test_d = out_d[:half], out_d[half:]
     sel_n, test_n = out_n[:half], out_n[half:]

@@ -128,7 +128,9 @@ def clinical_matrix(df: pd.DataFrame, *, target: str | None = TARGET) -> tuple[n
     if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str) or None, got {type(target).__name__} {target!r}")
     raw = [c for c in CLINICAL_FEATURES if c not in _DIAGNOSIS_INDICATORS] + ["diagnosis"]
-    _checks.check_frame(df, "df", raw + ([target] if target is not None else []))
+    _checks.check_frame(df, "df", raw)
+    if target is not None:
+        _checks.check_frame(df, "df", [target], "target")
     columns = []
     for name, (centre, scale) in CLINICAL_FEATURES.items():
         if name in _DIAGNOSIS_INDICATORS:
@@ -160,7 +162,7 @@ def holdout_split(
     share and readmission rate in both parts.
     """
     strata = _names(stratify, "stratify") if not isinstance(stratify, str) else [stratify]
-    _checks.check_frame(df, "df", strata)
+    _checks.check_frame(df, "df", strata, "stratify")
     test_size = _checks.probability("test_size", test_size)
     random_state = _seed(random_state)
     n_test = int(np.ceil(test_size * len(df)))
@@ -206,7 +208,8 @@ def compare_feature_sets(
     sets = _column_sets(feature_sets, "feature_sets")
     if not isinstance(target, str):
         raise TypeError(f"target must be a column name, got {type(target).__name__}")
-    _checks.check_frame(df, "df", [target, *dict.fromkeys(c for cols in sets.values() for c in cols)])
+    _checks.check_frame(df, "df", [target], "target")
+    _checks.check_frame(df, "df", list(dict.fromkeys(c for cols in sets.values() for c in cols)), "feature_sets")
     if df[target].isna().any():
         raise ValueError(f"df[{target!r}] (the target) must have no missing values, got {int(df[target].isna().sum())}")
     for label, cols in sets.items():

@@ -115,6 +115,7 @@ def line_with_band(
     The shape of every trade-off plot in the course: privacy-utility curves (accuracy
     against epsilon), accuracy by federated round, fairness against accuracy.
     """
+    logx = _checks.flag("logx", logx)
     x = _checks.finite_array("x", x)
     mean = _checks.finite_array("mean", mean)
     if baseline is not None:

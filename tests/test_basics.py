@@ -370,7 +370,7 @@ def test_apply_retention_bad_input(records):
         basics.apply_retention(records, "seen", -1)
     with pytest.raises(TypeError, match=r"df\['age'\] must hold dates"):
         basics.apply_retention(records, "age", 1)
-    with pytest.raises(ValueError, match="2 rows of 'seen' lie after the reference date 2022-12-31"):
+    with pytest.raises(ValueError, match="2 rows of 'seen' lie after reference_date 2022-12-31"):
         basics.apply_retention(records, "seen", 1, reference_date="2022-12-31")
     with pytest.raises(ValueError, match=r"df has no column\(s\) \['when'\]"):
         basics.apply_retention(records, "when", 1)
