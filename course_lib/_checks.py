@@ -112,7 +112,7 @@ def non_negative(name: str, value: object) -> float:
     as_float = number(name, value)
     if as_float < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
-    return as_float
+    return as_float + 0.0  # -0.0 becomes 0.0 (numpy refuses a Laplace scale of -0.0 as "scale < 0")
 
 
 def epsilon(value: object, name: str = "epsilon") -> float:

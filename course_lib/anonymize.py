@@ -423,7 +423,8 @@ def truncate_date(dates: Iterable[Any] | pd.Series, unit: str = "year") -> pd.Se
         if len(wrong):
             raise TypeError(f"dates must be dates or ISO date strings, got {type(wrong.iloc[0]).__name__} {wrong.iloc[0]!r}")
     try:
-        parsed = pd.to_datetime(series)
+        # ISO 8601 only: no guessing of day-first or month-first orders, and no warning
+        parsed = series if pd.api.types.is_datetime64_any_dtype(kind) else pd.to_datetime(series, format="ISO8601")
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"dates must be dates or ISO date strings: {exc}") from None
     return parsed.dt.strftime(_DATE_FORMATS[unit]).astype(object).where(parsed.notna(), None)

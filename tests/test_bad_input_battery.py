@@ -433,6 +433,8 @@ def test_arbitrary_input_works_or_is_refused_by_name(specs, name, data, tmp_path
         os.chdir(old)
     if outcome is None:
         return
+    if isinstance(outcome, spec.documented):
+        return  # e.g. a different password: the documented InvalidToken, not a bad argument
     assert isinstance(outcome, ALLOWED), f"{name}({argument}={value!r}) raised {type(outcome).__name__}: {outcome}"
     assert _names_argument(outcome, argument, spec), f"{name}({argument}={value!r}): message does not name it: {outcome}"
 

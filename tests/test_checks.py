@@ -156,3 +156,8 @@ def test_finite_result():
     assert _checks.finite_result("x", 1.0, "why") == 1.0
     with pytest.raises(ValueError, match="x is not finite \\(inf\\): epsilon too small"):
         _checks.finite_result("x", float("inf"), "epsilon too small")
+
+
+def test_non_negative_turns_negative_zero_into_zero():
+    assert str(_checks.non_negative("x", -0.0)) == "0.0"
+    assert str(_checks.non_negative("x", np.float32(-0.0))) == "0.0"

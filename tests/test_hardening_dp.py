@@ -162,3 +162,9 @@ def test_private_logistic_accuracy_workload_and_arguments():
         dp.private_logistic_accuracy(X, np.zeros(4), X, y, [1.0], [0], data_norm=1.0)
     with pytest.raises(ValueError, match="X_train must be finite"):
         dp.private_logistic_accuracy(np.full((4, 2), np.nan), y, X, y, [1.0], [0], data_norm=1.0)
+
+
+def test_negative_zero_sensitivity_is_zero_not_an_error():
+    """Found by the property test: numpy refuses a Laplace scale of -0.0 with 'scale < 0'."""
+    assert dp.laplace_mechanism(1.0, -0.0, 1.0, rng()) == 1.0
+    assert dp.gaussian_mechanism(1.0, np.float32(-0.0), 0.5, 1e-5, rng()) == 1.0
