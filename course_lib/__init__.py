@@ -51,19 +51,36 @@ def quiet() -> bool:
 
 
 def progress(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterator[T]:
-    """Wrap a slow loop in a tqdm progress bar, unless :func:`quiet` says not to."""
+    """Wrap a slow loop in a tqdm progress bar, unless :func:`quiet` says not to.
+
+    The arguments are checked at the call, not at the first step of the loop.
+    """
+    if not isinstance(iterable, Iterable):
+        raise TypeError(f"iterable must be iterable (a list, range, generator...), got {type(iterable).__name__}")
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc must be a str or None, got {type(desc).__name__}")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 0):
+        raise ValueError(f"total must be an int >= 0 or None, got {total!r}")
     if quiet():
-        yield from iterable
-        return
+        return iter(iterable)
     from tqdm.auto import tqdm
 
-    yield from tqdm(iterable, desc=desc, total=total, leave=False)
+    return iter(tqdm(iterable, desc=desc, total=total, leave=False))
 
 
 def versions(libraries: Iterable[str] = KEY_LIBRARIES) -> dict[str, str]:
     """Installed versions of ``libraries`` (distribution names), without importing them."""
+    if isinstance(libraries, (str, bytes)) or type(libraries).__name__ == "DataFrame":
+        raise TypeError(f"libraries must be a collection of distribution names, got the single string {libraries!r}; write [{libraries!r}]")
+    try:
+        names = list(libraries)
+    except TypeError:
+        raise TypeError(f"libraries must be a collection of distribution names, got {type(libraries).__name__}") from None
+    bad = [n for n in names if not isinstance(n, str) or not n.strip()]
+    if bad:
+        raise TypeError(f"libraries must hold non-empty names (str), got {bad[0]!r}")
     found = {"python": f"{sys.version_info.major}.{sys.version_info.minor}"}
-    for name in libraries:
+    for name in names:
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -88,11 +105,20 @@ def check_environment(requirements: str | os.PathLike[str] | None = None) -> dic
     Returns ``{package: (pinned, installed)}`` for every package that differs or is
     missing; an empty dict means the environment is exactly the course's.
     """
+    from course_lib import _checks
+
     if requirements is None:
         requirements = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "requirements.txt")
-    if not os.path.isfile(requirements):
+    # a number would be a file descriptor to open() (0 is standard input): refuse it by name
+    requirements = _checks.path("requirements", requirements, kind="file")
+    if not requirements.is_file():
         raise FileNotFoundError(f"requirements file not found: {requirements}")
-    pins = _pins(requirements)
+    if requirements.stat().st_size > 1_000_000:
+        raise ValueError(f"requirements must be a pip requirements file under 1 MB, got {requirements.stat().st_size} bytes")
+    try:
+        pins = _pins(requirements)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"requirements must be a UTF-8 text file, got undecodable bytes in {requirements}: {exc.reason}") from None
     if not pins:
         raise ValueError(f"{requirements} pins no package with ==")
     installed = versions(pins)
@@ -109,8 +135,11 @@ def setup(seed: int = 0, *, style: bool = True, show_versions: bool = True) -> n
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    if not 0 <= seed < 2**32:  # numpy.random.seed accepts 0 .. 2**32 - 1
+        raise ValueError(f"seed must be an int from 0 to 2**32 - 1, got {seed}")
+    for name, value in (("style", style), ("show_versions", show_versions)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     random.seed(int(seed))
     np.random.seed(int(seed))  # noqa: NPY002 - libraries that use the legacy global generator
     for category, message, _why in BENIGN_WARNINGS:

@@ -23,6 +23,7 @@ Hashing uses the standard library's :mod:`hashlib` and :mod:`hmac`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib._checks import check_frame as _check_frame
+from course_lib._checks import short_repr as _short
 
 __all__ = [
     "mask",
@@ -43,6 +45,7 @@ __all__ = [
     "pseudonymize",
     "brute_force_ssn_hashes",
     "TokenVault",
+    "UnknownTokenError",
     "band",
     "generalize_zip",
     "truncate_date",
@@ -106,8 +109,18 @@ def mask(value: str | None, keep_last: int = 4, mask_char: str = "*") -> str | N
 
 #: Patterns that :func:`redact` removes from free text, in the order they are applied
 #: (card numbers before phone numbers, so a card is not half-eaten as a phone number).
+#: Every pattern runs in linear time, whatever the text. The e-mail pattern is written so
+#: that it cannot backtrack quadratically: the widely copied
+#: ``\b[A-Za-z0-9._%+-]+@...`` restarts its scan of a long run of address characters (such
+#: as ``"a.a.a.a..."``) from every position in it, O(n^2) on text without an ``@``. Here a
+#: match may only start where a run of address characters starts (the negative
+#: lookbehind), leading punctuation ``. % + -`` is captured in the group ``keep`` and put
+#: back by :func:`redact` (as ``\b`` left it outside before), and the run is consumed
+#: possessively (``*+``), so each character is scanned a bounded number of times.
 REDACTION_PATTERNS: dict[str, re.Pattern[str]] = {
-    "EMAIL": re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"),
+    "EMAIL": re.compile(
+        r"(?<![A-Za-z0-9._%+-])(?P<keep>[.%+-]*+)[A-Za-z0-9_][A-Za-z0-9._%+-]*+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b"
+    ),
     "CARD": re.compile(r"\b(?:\d{4}[- ]?){3}\d{4}\b"),
     "SSN": re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
     "PHONE": re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b"),
@@ -121,8 +134,16 @@ def redact(text: str | None, kinds: Iterable[str] | None = None) -> str | None:
     find only what has a recognisable format: names, addresses and descriptions in prose
     still need review (or a named-entity model). Missing values come back as None.
     """
-    chosen = list(REDACTION_PATTERNS) if kinds is None else list(kinds)
-    unknown = [k for k in chosen if k not in REDACTION_PATTERNS]
+    if kinds is None:
+        chosen = list(REDACTION_PATTERNS)
+    else:
+        if isinstance(kinds, (str, bytes, pd.DataFrame)):
+            raise TypeError(f"kinds must be a collection of kinds such as ['EMAIL'], got the single string {kinds!r}")
+        try:
+            chosen = list(kinds)
+        except TypeError:
+            raise TypeError(f"kinds must be a collection of kinds such as ['EMAIL'], got {type(kinds).__name__}") from None
+    unknown = [k for k in chosen if not isinstance(k, str) or k not in REDACTION_PATTERNS]
     if unknown:
         raise ValueError(f"kinds must be among {list(REDACTION_PATTERNS)}, got unknown {unknown}")
     if _is_missing(text):
@@ -131,8 +152,15 @@ def redact(text: str | None, kinds: Iterable[str] | None = None) -> str | None:
         raise TypeError(f"text must be a str or None, got {type(text).__name__}")
     for kind in REDACTION_PATTERNS:  # fixed order, whatever the order of `kinds`
         if kind in chosen:
-            text = REDACTION_PATTERNS[kind].sub(f"[{kind}]", text)
+            text = REDACTION_PATTERNS[kind].sub(_replacement(kind), text)
     return text
+
+
+def _replacement(kind: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        return (match.groupdict().get("keep") or "") + f"[{kind}]"
+
+    return replace
 
 
 # --------------------------------------------------------------------------------------
@@ -143,6 +171,8 @@ def redact(text: str | None, kinds: Iterable[str] | None = None) -> str | None:
 def _as_strings(values: Iterable[str] | pd.Series, name: str = "values") -> list[str]:
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be a collection of strings, not a single {type(values).__name__}")
+    if isinstance(values, pd.DataFrame) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a collection of strings (list or Series), got {type(values).__name__}")
     items = list(values)
     bad = [v for v in items if not isinstance(v, str)]
     if bad:
@@ -179,11 +209,16 @@ def pseudonymize(values: Iterable[str] | pd.Series, key: bytes) -> pd.Series | l
     """
     if not isinstance(key, (bytes, bytearray)):
         raise TypeError(f"key must be bytes (e.g. secrets.token_bytes(32)), got {type(key).__name__}")
-    if len(key) < 16:
-        raise ValueError(f"key must be at least 16 bytes long, got {len(key)}")
+    if not 16 <= len(key) <= 1024:
+        raise ValueError(f"key must be 16 to 1024 bytes long, got {len(key)}")
     items = _as_strings(values)
     key = bytes(key)
     return _wrap([hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in items], values)
+
+
+#: Upper limit on the areas one call of :func:`brute_force_ssn_hashes` tries (each is 10**6
+#: hashes, about a second): the demonstration needs one or two.
+_MAX_BRUTE_FORCE_AREAS = 20
 
 
 def brute_force_ssn_hashes(digests: Iterable[str], areas: Sequence[int]) -> dict[str, str]:
@@ -196,11 +231,23 @@ def brute_force_ssn_hashes(digests: Iterable[str], areas: Sequence[int]) -> dict
     compute the function without the key.
     """
     wanted = {d.lower() for d in _as_strings(digests, "digests")}
+    not_hex = [d for d in wanted if not re.fullmatch(r"[0-9a-f]{64}", d)]
+    if not_hex:
+        raise ValueError(f"digests must be SHA-256 hex digests (64 hex characters), got {not_hex[0][:70]!r}")
+    if isinstance(areas, (str, bytes, pd.DataFrame)) or not isinstance(areas, Iterable):
+        raise TypeError(f"areas must be a collection of area numbers (ints), got {type(areas).__name__} {areas!r}")
     areas = list(areas)
     bad = [a for a in areas if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not 0 <= a <= 999]
     if bad:
         raise ValueError(f"areas must be ints from 0 to 999, got {bad[0]!r}")
+    areas = list(dict.fromkeys(int(a) for a in areas))
+    if len(areas) > _MAX_BRUTE_FORCE_AREAS:
+        raise ValueError(
+            f"areas must hold at most {_MAX_BRUTE_FORCE_AREAS} distinct area numbers (10**6 hashes each), got {len(areas)}"
+        )
     targets = {bytes.fromhex(d) for d in wanted}
+    if not targets:
+        return {}
     serials = [f"{s:04d}".encode() for s in range(10_000)]
     found: dict[str, str] = {}
     for area in areas:
@@ -221,6 +268,14 @@ def brute_force_ssn_hashes(digests: Iterable[str], areas: Sequence[int]) -> dict
 # --------------------------------------------------------------------------------------
 
 
+class UnknownTokenError(KeyError, ValueError):
+    """A token that this vault never issued: a ``KeyError`` (a lookup that failed) and a
+    ``ValueError`` (a bad argument), so either ``except`` clause catches it."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
 class TokenVault:
     """Replace values with random tokens; only the vault maps a token back.
 
@@ -233,8 +288,12 @@ class TokenVault:
     def __init__(self, prefix: str = "tok_", nbytes: int = 12) -> None:
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
-        if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 8:
-            raise ValueError(f"nbytes must be an int >= 8 (enough randomness), got {nbytes!r}")
+        if len(prefix) > 32:
+            raise ValueError(f"prefix must be at most 32 characters, got {len(prefix)}")
+        if isinstance(nbytes, bool) or not isinstance(nbytes, int):
+            raise TypeError(f"nbytes must be an int, got {type(nbytes).__name__} {nbytes!r}")
+        if not 8 <= nbytes <= 64:
+            raise ValueError(f"nbytes must be an int from 8 (enough randomness) to 64, got {nbytes!r}")
         self.prefix = prefix
         self.nbytes = nbytes
         self._token_of: dict[str, str] = {}
@@ -257,13 +316,14 @@ class TokenVault:
         return token
 
     def detokenize(self, token: str) -> str:
-        """The value behind ``token``; ``KeyError`` for a token this vault never issued."""
+        """The value behind ``token``; :class:`UnknownTokenError` (a ``KeyError`` and a
+        ``ValueError``) for a token this vault never issued."""
         if not isinstance(token, str):
             raise TypeError(f"token must be a str, got {type(token).__name__}")
         try:
             return self._value_of[token]
         except KeyError:
-            raise KeyError(f"token not issued by this vault: {token[:len(self.prefix) + 4]}...") from None
+            raise UnknownTokenError(f"token not issued by this vault: {token[:len(self.prefix) + 4]}...") from None
 
     def tokenize_many(self, values: Iterable[str] | pd.Series) -> pd.Series | list[str]:
         """Tokenise every value; a Series keeps its index."""
@@ -283,17 +343,47 @@ def band(values: Iterable[float] | pd.Series, width: int, *, origin: int = 0) ->
     """
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
         raise ValueError(f"width must be an int >= 1, got {width!r}")
-    series = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if isinstance(origin, bool) or not isinstance(origin, (int, np.integer)):
+        raise TypeError(f"origin must be an int, got {type(origin).__name__} {origin!r}")
+    for name, number in (("width", width), ("origin", origin)):
+        if abs(int(number)) > 10**15:
+            raise ValueError(f"{name} must be at most 10**15 in magnitude, got {number!r}")
+    series = _series("values", values)
+    kind = series.dtype
+    if pd.api.types.is_bool_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind) or pd.api.types.is_timedelta64_dtype(kind):
+        raise TypeError(f"values must be numbers (ages, years), got dtype {kind}; band a date's year with dates.dt.year")
+    if not pd.api.types.is_numeric_dtype(kind):
+        present = series.dropna()
+        wrong = present[~present.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))]
+        if len(wrong):
+            raise TypeError(f"values must be numbers, not text or other objects, got {type(wrong.iloc[0]).__name__} {wrong.iloc[0]!r}")
     numbers = pd.to_numeric(series, errors="coerce")
     if (numbers.isna() & series.notna()).any():
         bad = series[numbers.isna() & series.notna()].iloc[0]
         raise ValueError(f"values must be numbers, got {bad!r}")
+    infinite = numbers[np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan))]
+    if len(infinite):
+        raise ValueError(f"values must be finite numbers, got {infinite.iloc[0]!r}")
+    if len(numbers.dropna()) and numbers.abs().max() > 10**15:
+        raise ValueError(f"values must be at most 10**15 in magnitude (ages, years), got {numbers.abs().max()!r}")
     low = np.floor((numbers - origin) / width) * width + origin
     if width == 1:
         labels = low.map(lambda x: f"{int(x)}" if pd.notna(x) else None)
     else:
         labels = low.map(lambda x: f"{int(x)}-{int(x) + width - 1}" if pd.notna(x) else None)
     return labels.astype(object).rename(series.name)
+
+
+def _series(name: str, values: object) -> pd.Series:
+    """``values`` as a Series; a single string, a scalar, a DataFrame or None is refused."""
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, (str, bytes)) or isinstance(values, pd.DataFrame) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list or Series of values, got {type(values).__name__} {_short(values)}")
+    try:
+        return pd.Series(list(values) if not isinstance(values, np.ndarray) else values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a one-dimensional list or Series: {exc}") from None
 
 
 def generalize_zip(zips: Iterable[str] | pd.Series, keep: int = 3) -> pd.Series:
@@ -303,7 +393,7 @@ def generalize_zip(zips: Iterable[str] | pd.Series, keep: int = 3) -> pd.Series:
     """
     if isinstance(keep, bool) or not isinstance(keep, (int, np.integer)) or not 0 <= keep <= 5:
         raise ValueError(f"keep must be an int from 0 to 5, got {keep!r}")
-    series = pd.Series(zips) if not isinstance(zips, pd.Series) else zips
+    series = _series("zips", zips)
     present = series.dropna()
     bad = present[~present.map(lambda z: isinstance(z, str) and len(z) == 5 and z.isdigit())]
     if len(bad):
@@ -320,13 +410,23 @@ def truncate_date(dates: Iterable[Any] | pd.Series, unit: str = "year") -> pd.Se
     ``1948-11-04`` becomes ``"1948-11"`` (month) or ``"1948"`` (year). HIPAA's Safe Harbor
     method keeps only the year of dates related to an individual (45 CFR 164.514(b)(2)).
     """
-    if unit not in _DATE_FORMATS:
+    if not isinstance(unit, str) or unit not in _DATE_FORMATS:
         raise ValueError(f"unit must be one of {list(_DATE_FORMATS)}, got {unit!r}")
-    series = pd.Series(dates) if not isinstance(dates, pd.Series) else dates
+    series = _series("dates", dates)
+    kind = series.dtype
+    if pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_timedelta64_dtype(kind):
+        # pd.to_datetime would read 1948 as 1948 nanoseconds after 1970
+        raise TypeError(f"dates must be dates or ISO date strings, got numbers of dtype {kind}; for years use band()")
+    if not pd.api.types.is_datetime64_any_dtype(kind):
+        present = series.dropna()
+        wrong = present[~present.map(lambda v: isinstance(v, (str, dt.date, np.datetime64)))]
+        if len(wrong):
+            raise TypeError(f"dates must be dates or ISO date strings, got {type(wrong.iloc[0]).__name__} {wrong.iloc[0]!r}")
     try:
-        parsed = pd.to_datetime(series)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"dates must be dates or ISO date strings: {exc}") from exc
+        # ISO 8601 only: no guessing of day-first or month-first orders, and no warning
+        parsed = series if pd.api.types.is_datetime64_any_dtype(kind) else pd.to_datetime(series, format="ISO8601")
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"dates must be dates or ISO date strings: {exc}") from None
     return parsed.dt.strftime(_DATE_FORMATS[unit]).astype(object).where(parsed.notna(), None)
 
 
@@ -341,8 +441,13 @@ def year_bounds(labels: Iterable[str] | pd.Series) -> pd.DataFrame:
     columns ``low`` and ``high`` (inclusive), on the index of ``labels``: what an analyst of a
     generalised release knows about a birth year.
     """
-    series = pd.Series(labels) if not isinstance(labels, pd.Series) else labels
-    parts = series.astype(str).str.extract(_YEAR_LABEL)
+    series = _series("labels", labels)
+    if series.empty:
+        return pd.DataFrame({"low": pd.Series(dtype=int), "high": pd.Series(dtype=int)}, index=series.index)
+    not_text = series[~series.map(lambda v: isinstance(v, str))]
+    if len(not_text):
+        raise TypeError(f"labels must be text labels such as '1948' or '1945-1949', got {type(not_text.iloc[0]).__name__} {not_text.iloc[0]!r}")
+    parts = series.str.extract(_YEAR_LABEL)
     if parts[0].isna().any():
         bad = series[parts[0].isna()].iloc[0]
         raise ValueError(f"labels must look like 1948, 1948-11, 1948-11-04 or 1945-1949, got {bad!r}")
@@ -354,7 +459,13 @@ def year_bounds(labels: Iterable[str] | pd.Series) -> pd.DataFrame:
 def _qi_list(quasi_identifiers: Sequence[str] | str) -> list[str]:
     if isinstance(quasi_identifiers, str):
         return [quasi_identifiers]
+    if not isinstance(quasi_identifiers, Iterable):
+        raise TypeError(f"quasi_identifiers must be a list of column names, got {type(quasi_identifiers).__name__} {quasi_identifiers!r}")
     qis = list(quasi_identifiers)
+    try:
+        {hash(q) for q in qis}
+    except TypeError:
+        raise TypeError(f"quasi_identifiers must hold column names, got {qis!r}") from None
     if not qis:
         raise ValueError("quasi_identifiers must name at least one column, got none")
     if len(set(qis)) != len(qis):
@@ -371,6 +482,8 @@ def generalize(df: pd.DataFrame, rules: Mapping[str, Callable[[pd.Series], pd.Se
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    if not isinstance(rules, Mapping):
+        raise TypeError(f"rules must be a mapping of column name to a function, got {type(rules).__name__}")
     missing = [c for c in rules if c not in df.columns]
     if missing:
         raise ValueError(f"rules name columns not in df: {missing}")
@@ -379,6 +492,8 @@ def generalize(df: pd.DataFrame, rules: Mapping[str, Callable[[pd.Series], pd.Se
         if not callable(rule):
             raise TypeError(f"rules[{column!r}] must be callable, got {type(rule).__name__}")
         result = rule(out[column])
+        if isinstance(result, (str, bytes)) or not hasattr(result, "__len__"):
+            raise TypeError(f"rules[{column!r}] must return one value per row (a Series or list), got {type(result).__name__}")
         if len(result) != len(out):
             raise ValueError(f"rules[{column!r}] returned {len(result)} values for {len(out)} rows")
         out[column] = np.asarray(result, dtype=object)
@@ -391,8 +506,8 @@ def equivalence_classes(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> p
     Missing values form their own class (a missing ZIP matches other missing ZIPs).
     """
     qis = _qi_list(quasi_identifiers)
-    _check_frame(df, "df", qis)
-    return df.groupby(qis, dropna=False, sort=False)[qis[0]].transform("size").rename("class_size")
+    _check_frame(df, "df", qis, "quasi_identifiers")
+    return df.groupby(qis, dropna=False, sort=False, observed=True)[qis[0]].transform("size").rename("class_size")
 
 
 def suppress(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int) -> pd.DataFrame:
@@ -424,7 +539,8 @@ def k_anonymity(df: pd.DataFrame, quasi_identifiers: Sequence[str]) -> int:
 def _check_sensitive(df: pd.DataFrame, qis: list[str], sensitive: str) -> None:
     if not isinstance(sensitive, str):
         raise TypeError(f"sensitive must be one column name, got {type(sensitive).__name__}")
-    _check_frame(df, "df", [*qis, sensitive])
+    _check_frame(df, "df", qis, "quasi_identifiers")
+    _check_frame(df, "df", [sensitive], "sensitive")
     if sensitive in qis:
         raise ValueError(f"sensitive column {sensitive!r} must not also be a quasi-identifier")
 
@@ -438,7 +554,9 @@ def l_diversity(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
     """
     qis = _qi_list(quasi_identifiers)
     _check_sensitive(df, qis, sensitive)
-    return int(df.groupby(qis, dropna=False, sort=False)[sensitive].nunique(dropna=False).min())
+    # observed=True: with categorical quasi-identifiers pandas would otherwise also list the
+    # empty combinations of categories, each with 0 distinct values, and l would be 0
+    return int(df.groupby(qis, dropna=False, sort=False, observed=True)[sensitive].nunique(dropna=False).min())
 
 
 def t_closeness(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: str, kind: str = "auto") -> float:
@@ -455,7 +573,7 @@ def t_closeness(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
 
     Both lie in [0, 1]; the release satisfies t-closeness for any t at or above the result.
     """
-    if kind not in ("auto", "ordered", "equal"):
+    if not isinstance(kind, str) or kind not in ("auto", "ordered", "equal"):
         raise ValueError(f"kind must be 'auto', 'ordered' or 'equal', got {kind!r}")
     qis = _qi_list(quasi_identifiers)
     _check_sensitive(df, qis, sensitive)
@@ -466,7 +584,7 @@ def t_closeness(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
         kind = "ordered" if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) else "equal"
     if kind == "ordered" and not pd.api.types.is_numeric_dtype(column):
         raise ValueError(f"kind='ordered' needs a numeric sensitive column, {sensitive!r} is {column.dtype}")
-    classes = df.groupby(qis, dropna=False, sort=False).ngroup().to_numpy()
+    classes = df.groupby(qis, dropna=False, sort=False, observed=True).ngroup().to_numpy()
     counts = pd.crosstab(classes, column.to_numpy())  # classes x values, values sorted
     p = counts.to_numpy(dtype=float)
     p /= p.sum(axis=1, keepdims=True)

@@ -28,7 +28,6 @@ import os
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,7 +71,7 @@ def uniqueness(df: pd.DataFrame, columns: Sequence[str]) -> float:
     uniquely*). Missing values count as a value of their own. Returns a float in [0, 1].
     """
     names = _column_list(columns, "columns")
-    _check_frame(df, "df", names)
+    _check_frame(df, "df", names, "columns")
     sizes = df.groupby(names, dropna=False, sort=False, observed=True).size()
     return float((sizes == 1).sum() / len(df))
 
@@ -91,8 +90,8 @@ def linkage_attack(released: pd.DataFrame, public: pd.DataFrame, on: Sequence[st
     the attacker then knows the person is one of those records.
     """
     keys = _column_list(on, "on")
-    _check_frame(released, "released", keys)
-    _check_frame(public, "public", keys)
+    _check_frame(released, "released", keys, "on")
+    _check_frame(public, "public", keys, "on")
     candidates = public[public[keys].notna().all(axis=1)]
     one_person = candidates[~candidates.duplicated(subset=keys, keep=False)]
     try:
@@ -114,6 +113,9 @@ def profile_columns(df: pd.DataFrame, roles: Mapping[str, str] | None = None) ->
     _check_frame(df, "df", [])
     if roles is not None and not isinstance(roles, Mapping):
         raise TypeError(f"roles must be a mapping of column name to role, got {type(roles).__name__}")
+    bad = [(c, r) for c, r in (roles or {}).items() if not isinstance(r, str)]
+    if bad:
+        raise TypeError(f"roles must map column names to role names (str), got {bad[0][0]!r}: {bad[0][1]!r}")
     rows = {
         column: {
             "role": (roles or {}).get(column, "unknown"),
@@ -182,15 +184,35 @@ class Purpose:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise ValueError(f"name must be a non-empty string, got {self.name!r}")
-        object.__setattr__(self, "columns", tuple(_column_list(self.columns, "columns")))
+        columns = tuple(_column_list(self.columns, "columns"))
+        bad = [c for c in columns if not isinstance(c, str) or not c.strip()]
+        if bad:
+            raise TypeError(f"columns must be column names (non-empty str), got {bad[0]!r}")
+        object.__setattr__(self, "columns", columns)
+        # None is the one explicit way to declare a purpose that needs no consent (e.g. a
+        # legal obligation, GDPR Art. 6(1)(c)); "", 0 or False must not switch consent off.
+        consent = self.consent_column
+        if consent is not None:
+            if not isinstance(consent, str):
+                raise TypeError(
+                    f"consent_column must be a column name (str), or None for a purpose that needs no consent, "
+                    f"got {type(consent).__name__} {consent!r}"
+                )
+            if not consent.strip():
+                raise ValueError(f"consent_column must be a non-empty column name, or None for no consent, got {consent!r}")
+            if consent in columns:
+                raise ValueError(f"consent_column {consent!r} must not also be one of the purpose's columns")
 
 
 def select_for_purpose(df: pd.DataFrame, purpose: Purpose, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The rows that consented to ``purpose`` and only the columns it allows.
 
     A row consents when its ``purpose.consent_column`` equals 1; a missing value is no
-    consent (consent must be given, GDPR Art. 4(11) and 7). Asking for ``columns`` outside
-    the purpose raises :class:`PermissionError` naming them. The index is reset.
+    consent (consent must be given, GDPR Art. 4(11) and 7). Any value other than 0, 1 or
+    missing (``7``, ``"yes"``, ``True`` in a text column) is an error, not "no consent": a
+    consent column that means something else must be fixed, not silently read. Asking for
+    ``columns`` outside the purpose raises :class:`PermissionError` naming them. The index
+    is reset.
     """
     if not isinstance(purpose, Purpose):
         raise TypeError(f"purpose must be a Purpose, got {type(purpose).__name__}")
@@ -198,10 +220,37 @@ def select_for_purpose(df: pd.DataFrame, purpose: Purpose, columns: Sequence[str
     outside = [c for c in wanted if c not in purpose.columns]
     if outside:
         raise PermissionError(f"columns {outside} are outside the purpose {purpose.name!r}, which allows {list(purpose.columns)}")
-    needed = wanted + ([purpose.consent_column] if purpose.consent_column else [])
-    _check_frame(df, "df", needed)
-    rows = df[purpose.consent_column].eq(1) if purpose.consent_column else pd.Series(True, index=df.index)
+    _check_frame(df, "df", wanted, "columns" if columns is not None else "purpose.columns")
+    if purpose.consent_column is not None:
+        _check_frame(df, "df", [purpose.consent_column], "purpose.consent_column")
+    if purpose.consent_column is None:
+        rows = pd.Series(True, index=df.index)
+    else:
+        rows = _consent_given(df[purpose.consent_column], purpose.consent_column)
     return df.loc[rows, wanted].reset_index(drop=True)
+
+
+def _consent_given(column: pd.Series | pd.DataFrame, name: str) -> pd.Series:
+    """True where ``column`` is 1; missing is False; anything but 0, 1 or missing is an error."""
+    if isinstance(column, pd.DataFrame):
+        raise ValueError(f"df has {column.shape[1]} columns named {name!r}; the consent column must be unique")
+    kind = column.dtype
+    if pd.api.types.is_bool_dtype(kind):
+        return column.fillna(False).astype(bool)
+    if not pd.api.types.is_numeric_dtype(kind) and column.notna().any():
+        present = column.dropna()
+        if not present.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)).all():
+            raise ValueError(
+                f"df[{name!r}] must hold consent as 0/1 (or missing), got values of dtype {kind} such as {present.iloc[0]!r}"
+            )
+    values = pd.to_numeric(column, errors="coerce")
+    bad = column.notna() & ~values.isin([0, 1])
+    if bad.any():
+        examples = sorted({repr(v) for v in column[bad].head(20)})[:5]
+        raise ValueError(
+            f"df[{name!r}] must hold consent as 0 or 1 (missing means no consent), got {int(bad.sum())} other values: {examples}"
+        )
+    return values.eq(1)
 
 
 def apply_retention(
@@ -212,16 +261,25 @@ def apply_retention(
     Storage limitation (GDPR Art. 5(1)(e)): keep data no longer than the purpose needs. A
     row dated exactly ``max_age_years`` before the reference date is kept; a missing date
     is dropped (its age cannot be shown); a date after the reference date is an error.
+    ``reference_date`` must be a date or an ISO date string: a missing or unparsable one
+    is an error (never a cut-off that silently drops every row), and so is a number.
     """
-    _check_frame(df, "df", [date_column])
-    if isinstance(max_age_years, bool) or not isinstance(max_age_years, (int, np.integer)) or max_age_years < 0:
-        raise ValueError(f"max_age_years must be an int >= 0, got {max_age_years!r}")
+    if not isinstance(date_column, str):
+        raise TypeError(f"date_column must be one column name (str), got {type(date_column).__name__} {date_column!r}")
+    _check_frame(df, "df", [date_column], "date_column")
+    max_age_years = _checks.integer("max_age_years", max_age_years, minimum=0, maximum=150)
     if not pd.api.types.is_datetime64_any_dtype(df[date_column]):
         raise TypeError(f"df[{date_column!r}] must hold dates (datetime64), got {df[date_column].dtype}")
-    reference = pd.Timestamp(reference_date)
+    reference = _checks.timestamp("reference_date", reference_date)
+    column_tz = getattr(df[date_column].dt, "tz", None)
+    if (column_tz is None) != (reference.tz is None):
+        raise ValueError(
+            f"reference_date and df[{date_column!r}] must both have a time zone or both have none, "
+            f"got {reference.tz} and {column_tz}"
+        )
     future = int((df[date_column] > reference).sum())
     if future:
-        raise ValueError(f"{future} rows of {date_column!r} lie after the reference date {reference.date()}")
+        raise ValueError(f"{future} rows of {date_column!r} lie after reference_date {reference.date()}")
     cutoff = reference - pd.DateOffset(years=int(max_age_years))
     return df[df[date_column] >= cutoff].reset_index(drop=True)
 
@@ -274,8 +332,8 @@ def principles_table() -> pd.DataFrame:
 
 
 def file_mode(path: str | os.PathLike[str]) -> int:
-    """The permission bits of ``path`` as read back with ``os.stat`` (e.g. ``0o600``)."""
-    target = Path(path)
+    """The permission bits of ``path`` (a file or a directory) read back with ``os.stat`` (e.g. ``0o600``)."""
+    target = _checks.path("path", path)
     if not target.exists():
         raise FileNotFoundError(f"path does not exist: {target.name!r}")
     return stat.S_IMODE(os.stat(target).st_mode)
@@ -287,12 +345,17 @@ def restrict_permissions(path: str | os.PathLike[str], mode: int = 0o600) -> int
     ``0o600`` lets only the owner read and write. POSIX permissions are enforced by the
     operating system for other users only, and only when a file is opened: processes of the
     same user, root, and handles opened before the change are not stopped; on Windows ``os.chmod`` can only set the read-only flag (Python documentation
-    of ``os.chmod``).
+    of ``os.chmod``). ``path`` must be an existing file: ``None``, an empty path (the
+    current directory), a number (a file descriptor) and a directory are refused.
     """
-    if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 0o777:
+    if isinstance(mode, bool) or not isinstance(mode, int):
+        raise TypeError(f"mode must be an int such as 0o600, got {type(mode).__name__} {mode!r}")
+    if not 0 <= mode <= 0o777:
         raise ValueError(f"mode must be an int from 0o000 to 0o777, got {mode!r}")
-    target = Path(path)
+    target = _checks.path("path", path, kind="file")
     if not target.exists():
         raise FileNotFoundError(f"path does not exist: {target.name!r}")
+    if not target.is_file():
+        raise ValueError(f"path must be a regular file, got {target.name!r}")
     os.chmod(target, mode)
     return file_mode(target)

@@ -30,6 +30,7 @@ import hmac
 import ipaddress
 import json
 import os
+import re
 import socketserver
 import sqlite3
 import ssl
@@ -49,8 +50,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from course_lib import _checks
+
 __all__ = [
     "SALT_BYTES",
+    "DIGEST_BYTES",
     "derive_fernet_key",
     "password_encrypt",
     "password_decrypt",
@@ -74,21 +78,52 @@ SALT_BYTES = 16
 # the cryptography documentation; they use 16 MiB of memory per guess.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
+#: Upper bounds on any Scrypt cost, whether the caller passes it or it is read from a stored
+#: hash: memory is ``128 * n * r`` bytes and time grows with ``n * r * p``, so an unbounded
+#: cost in a stored string is a denial of service (``n=2**30`` asks for 1 TiB).
+_SCRYPT_MAX_N, _SCRYPT_MAX_R, _SCRYPT_MAX_P = 2**20, 32, 16
+_SCRYPT_MAX_MEMORY = 2**30  # bytes: 128 * n * r
+#: Lower bound on the memory of a *password hash* (:func:`hash_password`,
+#: :func:`verify_password`): the interactive-login cost above, 16 MiB. A stored hash that
+#: claims less was weakened (or made by another program) and is refused, not verified.
+_SCRYPT_MIN_HASH_MEMORY = 128 * _SCRYPT_N * _SCRYPT_R
+#: Bytes of the digest :func:`hash_password` stores; :func:`verify_password` accepts no other
+#: length (an empty or 1-byte digest would match almost any password).
+DIGEST_BYTES = 32
+_MAX_SALT_BYTES = 64
+_MAX_PASSWORD_BYTES = 4096  # a password longer than this is a mistake or an attack on the KDF
 
-def _as_bytes(value: str | bytes, name: str) -> bytes:
+
+def _as_bytes(value: str | bytes, name: str, *, max_bytes: int | None = None) -> bytes:
     if isinstance(value, str):
         value = value.encode("utf-8")
     if not isinstance(value, bytes):
         raise TypeError(f"{name} must be str or bytes, got {type(value).__name__}")
+    if max_bytes is not None and len(value) > max_bytes:
+        raise ValueError(f"{name} must be at most {max_bytes} bytes long, got {len(value)} bytes")
     return value
 
 
-def _check_scrypt_cost(n: int, r: int, p: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2 or n & (n - 1):
-        raise ValueError(f"n must be a power of 2 greater than 1, got {n!r}")
-    for name, value in (("r", r), ("p", p)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+def _check_scrypt_cost(n: int, r: int, p: int, *, min_memory: int = 0, source: str = "") -> None:
+    """Refuse a Scrypt cost outside the bounded range (``source`` says where it came from)."""
+    where = f" in {source}" if source else ""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n{where} must be an int, got {type(n).__name__} {n!r}")
+    if n < 2 or n & (n - 1) or n > _SCRYPT_MAX_N:
+        raise ValueError(f"n{where} must be a power of 2 from 2 to 2**20, got {n!r}")
+    for name, value, top in (("r", r, _SCRYPT_MAX_R), ("p", p, _SCRYPT_MAX_P)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name}{where} must be an int, got {type(value).__name__} {value!r}")
+        if not 1 <= value <= top:
+            raise ValueError(f"{name}{where} must be an int from 1 to {top}, got {value!r}")
+    memory = 128 * n * r
+    if memory > _SCRYPT_MAX_MEMORY:
+        raise ValueError(f"n and r{where} ask for 128*n*r = {memory} bytes of memory, more than the limit of 1 GiB (n={n}, r={r})")
+    if memory < min_memory:
+        raise ValueError(
+            f"n and r{where} give 128*n*r = {memory} bytes of memory, below the minimum of {min_memory} "
+            f"(n={n}, r={r}; the interactive-login cost is n=2**14, r=8): too weak for a password hash"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -105,11 +140,13 @@ def derive_fernet_key(
     2009; RFC 7914). The same password and salt always give the same key; a different salt
     gives an unrelated key, so equal passwords do not share keys and precomputed tables fail.
     """
-    password = _as_bytes(password, "password")
+    password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
     if not password:
         raise ValueError("password must not be empty")
-    if not isinstance(salt, bytes) or len(salt) < SALT_BYTES:
-        raise ValueError(f"salt must be at least {SALT_BYTES} random bytes, got {type(salt).__name__} of length {len(salt) if hasattr(salt, '__len__') else '?'}")
+    if not isinstance(salt, bytes):
+        raise TypeError(f"salt must be bytes (e.g. os.urandom({SALT_BYTES})), got {type(salt).__name__}")
+    if not SALT_BYTES <= len(salt) <= _MAX_SALT_BYTES:
+        raise ValueError(f"salt must be {SALT_BYTES} to {_MAX_SALT_BYTES} random bytes, got {len(salt)} bytes")
     _check_scrypt_cost(n, r, p)
     raw = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password)
     return base64.urlsafe_b64encode(raw)
@@ -129,8 +166,10 @@ def password_encrypt(data: bytes, password: str | bytes) -> bytes:
 
 def password_decrypt(blob: bytes, password: str | bytes) -> bytes:
     """Reverse :func:`password_encrypt`. A wrong password raises ``InvalidToken``."""
-    if not isinstance(blob, bytes) or len(blob) <= SALT_BYTES:
-        raise ValueError(f"blob must be bytes longer than the {SALT_BYTES}-byte salt")
+    if not isinstance(blob, bytes):
+        raise TypeError(f"blob must be bytes (from password_encrypt), got {type(blob).__name__}")
+    if len(blob) <= SALT_BYTES:
+        raise ValueError(f"blob must be bytes longer than the {SALT_BYTES}-byte salt, got {len(blob)} bytes")
     salt, token = blob[:SALT_BYTES], blob[SALT_BYTES:]
     return Fernet(derive_fernet_key(password, salt)).decrypt(token)
 
@@ -144,14 +183,16 @@ def hash_password(password: str | bytes, *, n: int = _SCRYPT_N, r: int = 8, p: i
     """A storable Scrypt hash ``scrypt$n$r$p$salt$digest`` (salt and digest in base64).
 
     Parameters are stored with the hash so that they can be raised later (OWASP Password
-    Storage Cheat Sheet) while old hashes still verify.
+    Storage Cheat Sheet) while old hashes still verify. The cost must lie between the
+    interactive-login parameters (``128*n*r`` >= 16 MiB) and the upper bounds
+    (``n <= 2**20``, ``r <= 32``, ``p <= 16``, 1 GiB): the range :func:`verify_password` accepts.
     """
-    password = _as_bytes(password, "password")
+    password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
     if not password:
         raise ValueError("password must not be empty")
-    _check_scrypt_cost(n, r, p)
+    _check_scrypt_cost(n, r, p, min_memory=_SCRYPT_MIN_HASH_MEMORY)
     salt = os.urandom(SALT_BYTES)
-    digest = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(password)
+    digest = Scrypt(salt=salt, length=DIGEST_BYTES, n=n, r=r, p=p).derive(password)
     b64 = base64.urlsafe_b64encode
     return f"scrypt${n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
 
@@ -159,18 +200,54 @@ def hash_password(password: str | bytes, *, n: int = _SCRYPT_N, r: int = 8, p: i
 def verify_password(password: str | bytes, stored: str) -> bool:
     """True if ``password`` matches ``stored`` (from :func:`hash_password`).
 
-    The comparison is constant-time (``hmac.compare_digest``).
+    ``stored`` is parsed strictly, and anything else is a ``ValueError``, never a verdict:
+    exactly six ``$``-separated fields; ``n``, ``r``, ``p`` written as plain decimal numbers
+    within the range :func:`hash_password` accepts (so a stored string can neither weaken the
+    hash nor ask for unbounded memory); a salt of 16 to 64 bytes and a digest of exactly 32
+    bytes, each in URL-safe base64 that decodes exactly (re-encoding gives the same text).
+    A hash with an empty or short digest would otherwise match almost every password. The
+    comparison is constant-time (``hmac.compare_digest``).
     """
-    password = _as_bytes(password, "password")
-    parts = stored.split("$") if isinstance(stored, str) else []
-    if len(parts) != 6 or parts[0] != "scrypt":
-        raise ValueError(f"stored must look like 'scrypt$n$r$p$salt$digest', got {stored!r}")
-    n, r, p = (int(x) for x in parts[1:4])
-    _check_scrypt_cost(n, r, p)
-    salt = base64.urlsafe_b64decode(parts[4])
-    expected = base64.urlsafe_b64decode(parts[5])
-    candidate = Scrypt(salt=salt, length=len(expected), n=n, r=r, p=p).derive(password)
+    password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
+    n, r, p, salt, expected = _parse_stored_hash(stored)
+    candidate = Scrypt(salt=salt, length=DIGEST_BYTES, n=n, r=r, p=p).derive(password)
     return hmac.compare_digest(candidate, expected)
+
+
+_COST_FIELD = re.compile(r"[1-9][0-9]{0,9}")
+_B64_FIELD = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def _exact_b64(field: str, what: str, low: int, high: int) -> bytes:
+    if not _B64_FIELD.fullmatch(field) or len(field) % 4:
+        raise ValueError(f"stored {what} must be URL-safe base64 (A-Z a-z 0-9 - _, padded with =), got {field[:24]!r}")
+    raw = base64.urlsafe_b64decode(field)
+    if base64.urlsafe_b64encode(raw).decode("ascii") != field:
+        raise ValueError(f"stored {what} must be canonical base64 (re-encoding must give the same text), got {field[:24]!r}")
+    if not low <= len(raw) <= high:
+        rule = f"exactly {low}" if low == high else f"{low} to {high}"
+        raise ValueError(f"stored {what} must decode to {rule} bytes, got {len(raw)} bytes")
+    return raw
+
+
+def _parse_stored_hash(stored: object) -> tuple[int, int, int, bytes, bytes]:
+    if not isinstance(stored, str):
+        raise TypeError(f"stored must be a str from hash_password, got {type(stored).__name__}")
+    if len(stored) > 512:
+        raise ValueError(f"stored must be a hash from hash_password (under 512 characters), got {len(stored)} characters")
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        raise ValueError(f"stored must look like 'scrypt$n$r$p$salt$digest', got {stored[:40]!r}")
+    costs = []
+    for name, field in zip("nrp", parts[1:4]):
+        if not _COST_FIELD.fullmatch(field):
+            raise ValueError(f"stored cost {name} must be a positive decimal number without sign, spaces or leading zeros, got {field[:24]!r}")
+        costs.append(int(field))
+    n, r, p = costs
+    _check_scrypt_cost(n, r, p, min_memory=_SCRYPT_MIN_HASH_MEMORY, source="stored")
+    salt = _exact_b64(parts[4], "salt", SALT_BYTES, _MAX_SALT_BYTES)
+    digest = _exact_b64(parts[5], "digest", DIGEST_BYTES, DIGEST_BYTES)
+    return n, r, p, salt, digest
 
 
 # --------------------------------------------------------------------------------------
@@ -181,17 +258,27 @@ def verify_password(password: str | bytes, stored: str) -> bool:
 def _fernet(key: bytes | Fernet | MultiFernet) -> Fernet | MultiFernet:
     if isinstance(key, (Fernet, MultiFernet)):
         return key
+    if not isinstance(key, (bytes, str)):
+        raise TypeError(f"key must be a Fernet key (bytes from Fernet.generate_key()) or a (Multi)Fernet, got {type(key).__name__}")
     try:
         return Fernet(key)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"key must be a Fernet key (32 bytes, URL-safe base64) or a (Multi)Fernet, got {type(key).__name__} of length {len(key) if hasattr(key, '__len__') else '?'}") from exc
 
 
+_MAX_FILE_BYTES = 256 * 2**20  # Fernet is not a streaming format: the whole file is in memory
+
+
 def _source_and_target(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> tuple[Path, Path]:
-    """Paths of an existing ``source`` file and a different ``target``."""
-    source, target = Path(source), Path(target)
+    """Paths of an existing ``source`` file and a different ``target`` (not a directory)."""
+    source = _checks.path("source", source, kind="file", must_exist=True)
+    target = _checks.path("target", target, kind="file")
     if not source.is_file():
-        raise FileNotFoundError(f"source file not found: {source}")
+        raise ValueError(f"source must be a regular file, got {str(source)!r}")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"target's folder does not exist: {str(target.parent)!r}")
+    if source.stat().st_size > _MAX_FILE_BYTES:
+        raise ValueError(f"source must be at most {_MAX_FILE_BYTES} bytes (Fernet reads it whole), got {source.stat().st_size}")
     if source.resolve() == target.resolve():
         raise ValueError("target must differ from source: never overwrite the only copy before it decrypts")
     return source, target
@@ -204,14 +291,16 @@ def encrypt_file(source: str | os.PathLike[str], target: str | os.PathLike[str],
     the course's small files (Fernet is not a streaming format). Returns ``target``.
     """
     source, target = _source_and_target(source, target)
-    target.write_bytes(_fernet(key).encrypt(source.read_bytes()))
+    fernet = _fernet(key)
+    target.write_bytes(fernet.encrypt(source.read_bytes()))
     return target
 
 
 def decrypt_file(source: str | os.PathLike[str], target: str | os.PathLike[str], key: bytes | Fernet | MultiFernet) -> Path:
     """Decrypt a file written by :func:`encrypt_file`; a wrong key raises ``InvalidToken``."""
     source, target = _source_and_target(source, target)
-    target.write_bytes(_fernet(key).decrypt(source.read_bytes()))
+    fernet = _fernet(key)
+    target.write_bytes(fernet.decrypt(source.read_bytes()))
     return target
 
 
@@ -224,6 +313,11 @@ _HYBRID_INFO = b"course_lib hybrid v1: X25519-HKDF-SHA256-AES256GCM"
 
 def _hybrid_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + recipient, info=_HYBRID_INFO).derive(shared)
+
+
+def _associated(associated_data: object) -> None:
+    if not isinstance(associated_data, bytes):
+        raise TypeError(f"associated_data must be bytes, got {type(associated_data).__name__}")
 
 
 def _raw(public_key: X25519PublicKey) -> bytes:
@@ -242,6 +336,7 @@ def hybrid_encrypt(data: bytes, recipient: X25519PublicKey, *, associated_data: 
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
     if not isinstance(recipient, X25519PublicKey):
         raise TypeError(f"recipient must be an X25519PublicKey, got {type(recipient).__name__}")
+    _associated(associated_data)
     ephemeral = X25519PrivateKey.generate()
     eph_pub = _raw(ephemeral.public_key())
     key = _hybrid_key(ephemeral.exchange(recipient), eph_pub, _raw(recipient))
@@ -253,10 +348,16 @@ def hybrid_decrypt(blob: bytes, private_key: X25519PrivateKey, *, associated_dat
     """Reverse :func:`hybrid_encrypt`; the wrong private key or any change raises ``InvalidTag``."""
     if not isinstance(private_key, X25519PrivateKey):
         raise TypeError(f"private_key must be an X25519PrivateKey, got {type(private_key).__name__}")
-    if not isinstance(blob, bytes) or len(blob) < 32 + 12 + 16:
-        raise ValueError("blob must be bytes of at least 60 (key, nonce, tag)")
+    if not isinstance(blob, bytes):
+        raise TypeError(f"blob must be bytes (from hybrid_encrypt), got {type(blob).__name__}")
+    if len(blob) < 32 + 12 + 16:
+        raise ValueError(f"blob must be at least 60 bytes (key, nonce, tag), got {len(blob)} bytes")
+    _associated(associated_data)
     eph_pub, nonce, body = blob[:32], blob[32:44], blob[44:]
-    shared = private_key.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    try:
+        shared = private_key.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    except ValueError as exc:  # a low-order point gives an all-zero secret (RFC 7748, 6.1)
+        raise ValueError(f"blob's ephemeral public key is invalid: {exc}") from None
     key = _hybrid_key(shared, eph_pub, _raw(private_key.public_key()))
     return AESGCM(key).decrypt(nonce, body, associated_data)
 
@@ -282,6 +383,12 @@ def _name(common_name: str) -> x509.Name:
     )
 
 
+#: Longest validity :func:`create_test_pki` issues: 398 days, the CA/Browser Forum's limit for
+#: server certificates; a throw-away test PKI needs far less (the default is one day).
+_MAX_CERT_DAYS = 398
+_HOSTNAME = re.compile(r"[A-Za-z0-9.:-]+")
+
+
 def create_test_pki(
     directory: str | os.PathLike[str],
     *,
@@ -297,13 +404,14 @@ def create_test_pki(
     ``ssl`` match the SAN, not the common name; RFC 6125). Validity starts an hour in the
     past (timezone-aware) to tolerate clock skew. For tests and teaching only.
     """
-    directory = Path(directory)
+    directory = _checks.path("directory", directory, kind="dir")
     if not directory.is_dir():
         raise ValueError(f"directory must be an existing folder, got {str(directory)!r}")
-    if not isinstance(hostname, str) or not hostname or any(c.isspace() for c in hostname):
-        raise ValueError(f"hostname must be a non-empty name without spaces, got {hostname!r}")
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ValueError(f"days must be an int >= 1, got {days!r}")
+    _checks.text("hostname", hostname, max_length=253)
+    if not _HOSTNAME.fullmatch(hostname):
+        raise ValueError(f"hostname must be a DNS name or IP address (letters, digits, '-', '.', ':'), got {hostname!r}")
+    _checks.text("ca_name", ca_name, max_length=64)
+    days = _checks.integer("days", days, minimum=1, maximum=_MAX_CERT_DAYS)
     now = dt.datetime.now(dt.UTC)  # dt.UTC is dt.timezone.utc
     start, end = now - dt.timedelta(hours=1), now + dt.timedelta(days=days)
 
@@ -417,6 +525,8 @@ class TLSServer:
         reply: Callable[[bytes], bytes] | None = None,
         io_timeout: float = 5.0,
     ) -> None:
+        if not isinstance(host, str):
+            raise TypeError(f"host must be a str such as '127.0.0.1', got {type(host).__name__}")
         try:
             loopback = ipaddress.ip_address(host).is_loopback
         except ValueError:
@@ -424,15 +534,18 @@ class TLSServer:
         if not loopback:
             raise ValueError(f"host must be a loopback IP address such as 127.0.0.1 (the course makes no network calls), got {host!r}")
         for name, path in (("certfile", certfile), ("keyfile", keyfile)):
-            if not Path(path).is_file():
-                raise FileNotFoundError(f"{name} not found: {path}")
+            _checks.path(name, path, kind="file", must_exist=True)
         if reply is not None and not callable(reply):
             raise TypeError(f"reply must be callable, got {type(reply).__name__}")
-        if not io_timeout > 0:
-            raise ValueError(f"io_timeout must be > 0, got {io_timeout}")
+        io_timeout = _checks.positive("io_timeout", io_timeout)
+        if io_timeout > 300:
+            raise ValueError(f"io_timeout must be at most 300 seconds, got {io_timeout}")
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.minimum_version = ssl.TLSVersion.TLSv1_2
-        self.context.load_cert_chain(certfile, keyfile)
+        try:
+            self.context.load_cert_chain(certfile, keyfile)
+        except ssl.SSLError as exc:
+            raise ValueError(f"certfile and keyfile must be a PEM certificate and its private key: {exc}") from None
         self._host = host
         self._reply = reply or _default_reply
         self._io_timeout = io_timeout
@@ -480,6 +593,7 @@ class TLSServer:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop serving, close the listening socket and join the thread."""
+        timeout = _checks.positive("timeout", timeout)
         if self._server is None or self._thread is None:
             return
         self._server.shutdown()
@@ -500,7 +614,12 @@ class TLSServer:
 # --------------------------------------------------------------------------------------
 
 
+_MAX_TOKEN_CHARS = 8192
+
+
 def _b64url_decode(part: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", part):
+        raise ValueError("not base64url (A-Z a-z 0-9 - _ without padding)")
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
@@ -511,14 +630,25 @@ def tamper_jwt_claims(token: str, **changes: object) -> str:
     only encoded, not encrypted, so anyone can read and rewrite it. A verifier that checks
     the signature rejects the result.
     """
-    if not isinstance(token, str) or token.count(".") != 2:
-        raise ValueError("token must be a compact JWT 'header.payload.signature'")
+    if not isinstance(token, str):
+        raise TypeError(f"token must be a str (a compact JWT), got {type(token).__name__}")
+    if token.count(".") != 2 or len(token) > _MAX_TOKEN_CHARS:
+        raise ValueError(f"token must be a compact JWT 'header.payload.signature' under {_MAX_TOKEN_CHARS} characters, got {token[:40]!r}")
     if not changes:
         raise ValueError("changes must name at least one claim to change")
     header, payload, signature = token.split(".")
-    claims = json.loads(_b64url_decode(payload))
+    try:
+        claims = json.loads(_b64url_decode(payload))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"token's payload must be base64url-encoded JSON, got {payload[:24]!r}: {exc}") from None
+    if not isinstance(claims, dict):
+        raise ValueError(f"token's payload must be a JSON object of claims, got {type(claims).__name__}")
     claims.update(changes)
-    body = base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode()).rstrip(b"=").decode()
+    try:
+        encoded = json.dumps(claims, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"changes must be JSON values (str, number, bool, None, list, dict), got {changes!r}: {exc}") from None
+    body = base64.urlsafe_b64encode(encoded).rstrip(b"=").decode()
     return f"{header}.{body}.{signature}"
 
 
@@ -530,17 +660,33 @@ def patients_database(
 ) -> sqlite3.Connection:
     """Load ``columns`` of ``patients`` into table ``patients`` of a SQLite database.
 
-    ``path`` is ``":memory:"`` (default) or a file, for example in a temporary directory.
-    Returns the open connection; the caller closes it.
+    ``path`` is ``":memory:"`` (default) or a file, for example in a temporary directory;
+    ``None``, an empty path, a number or a directory are refused, and so is a database that
+    already has a ``patients`` table (it is created, never appended to). Returns the open connection; the caller closes it.
     """
     if not isinstance(patients, pd.DataFrame):
         raise TypeError(f"patients must be a DataFrame, got {type(patients).__name__}")
-    missing = [c for c in columns if c not in patients.columns]
+    names = _checks.column_list(columns, "columns")
+    bad = [c for c in names if not isinstance(c, str)]
+    if bad:
+        raise TypeError(f"columns must be column names (str), got {bad[0]!r}")
+    missing = [c for c in names if c not in patients.columns]
     if missing:
-        raise ValueError(f"columns {missing} are not in patients")
-    conn = sqlite3.connect(str(path))
+        raise ValueError(f"columns {missing} are not in patients; its columns are {list(patients.columns)}")
+    if not (isinstance(path, str) and path == ":memory:"):
+        target = _checks.path("path", path, kind="file")
+        if not target.parent.is_dir():
+            raise FileNotFoundError(f"path's folder does not exist: {str(target.parent)!r}")
+        path = str(target)
     try:
-        patients.loc[:, list(columns)].to_sql("patients", conn, index=False, if_exists="fail")
+        conn = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise ValueError(f"path {path!r} cannot be opened as a SQLite database: {exc}") from None
+    try:
+        patients.loc[:, names].to_sql("patients", conn, index=False, if_exists="fail")
+    except (sqlite3.Error, pd.errors.DatabaseError, ValueError) as exc:
+        conn.close()
+        raise ValueError(f"cannot load patients into {path!r}: {exc}") from None
     except Exception:
         conn.close()
         raise

@@ -72,12 +72,33 @@ _rng = _checks.rng
 _non_empty = _checks.non_empty
 
 
-def _epsilon(epsilon: float) -> float:
-    return _checks.epsilon(epsilon)
+def _epsilon(epsilon: float, name: str = "epsilon") -> float:
+    return _checks.epsilon(epsilon, name)
+
+
+def _sequence(name: str, values: Any) -> list[Any]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, pd.Series)):
+        raise TypeError(f"{name} must be a sequence (list, tuple or array), got {type(values).__name__} {_checks.short_repr(values)}")
+    return list(values)
 
 
 def _sensitivity(sensitivity: float) -> float:
     return _checks.non_negative("sensitivity", sensitivity)
+
+
+def _finite_scale(scale: float, what: str, **inputs: float) -> float:
+    """``scale`` if finite; otherwise a ValueError naming the inputs that overflowed it."""
+    described = ", ".join(f"{k}={v!r}" for k, v in inputs.items())
+    return _checks.finite_result(what, scale, f"{described} overflow it; use a larger epsilon or a smaller sensitivity")
+
+
+def _finite_release(noisy: np.ndarray, scale: float) -> np.ndarray:
+    if not np.all(np.isfinite(noisy)):
+        raise ValueError(
+            f"the noisy release overflowed to infinity (noise scale {scale:.3g} is too large for float64); "
+            "use a larger epsilon, a smaller sensitivity or values of smaller magnitude"
+        )
+    return noisy
 
 
 # --------------------------------------------------------------------------------------
@@ -100,9 +121,11 @@ def laplace_mechanism(
     """
     sensitivity = _sensitivity(sensitivity)
     epsilon = _epsilon(epsilon)
-    array = _finite_array("value", value)
-    noise = _rng(rng).laplace(0.0, sensitivity / epsilon, size=array.shape)
-    noisy = array + noise
+    array = _finite_array("value", value, allow_bool=False)
+    scale = _finite_scale(sensitivity / epsilon, "the Laplace scale sensitivity / epsilon", sensitivity=sensitivity, epsilon=epsilon)
+    generator = _rng(rng)
+    with np.errstate(over="ignore", invalid="ignore"):
+        noisy = _finite_release(array + generator.laplace(0.0, scale, size=array.shape), scale)
     return float(noisy) if noisy.ndim == 0 else noisy
 
 
@@ -118,7 +141,7 @@ def clip(values: Sequence[float] | np.ndarray, lower: float, upper: float) -> np
     the data holds, which is what makes the sensitivity of a bounded query known.
     """
     lower, upper = _bounds(lower, upper)
-    return np.clip(_finite_array("values", values), lower, upper)
+    return np.clip(_finite_array("values", values, allow_bool=False), lower, upper)
 
 
 def bounded_sum(
@@ -136,8 +159,11 @@ def bounded_sum(
     """
     lower, upper = _bounds(lower, upper)
     clipped = clip(_non_empty("values", values), lower, upper)
-    sensitivity = max(upper - lower, abs(lower), abs(upper))
-    return float(laplace_mechanism(clipped.sum(), sensitivity, epsilon, rng))
+    sensitivity = _finite_scale(max(upper - lower, abs(lower), abs(upper)), "the sensitivity max(upper - lower, |lower|, |upper|)",
+                                lower=lower, upper=upper)
+    with np.errstate(over="ignore"):
+        total = _checks.finite_result("the sum of the clipped values", float(clipped.sum()), "values times the bounds overflow float64")
+    return float(laplace_mechanism(total, sensitivity, epsilon, rng))
 
 
 def bounded_mean(
@@ -156,7 +182,10 @@ def bounded_mean(
     """
     lower, upper = _bounds(lower, upper)
     clipped = clip(_non_empty("values", values), lower, upper)
-    return float(laplace_mechanism(clipped.mean(), (upper - lower) / clipped.size, epsilon, rng))
+    width = _finite_scale(upper - lower, "the width upper - lower", lower=lower, upper=upper)
+    with np.errstate(over="ignore"):
+        mean = _checks.finite_result("the mean of the clipped values", float(clipped.mean()), "the values overflow float64")
+    return float(laplace_mechanism(mean, width / clipped.size, epsilon, rng))
 
 
 def data_dependent_sensitivity(values: Sequence[float] | np.ndarray) -> float:
@@ -170,7 +199,9 @@ def data_dependent_sensitivity(values: Sequence[float] | np.ndarray) -> float:
     array = _non_empty("values", values)
     if array.size < 2:
         raise ValueError(f"values must hold at least 2 values to have a gap, got {array.size}")
-    return float(np.max(np.diff(np.sort(array))))
+    with np.errstate(over="ignore"):
+        gap = float(np.max(np.diff(np.sort(array))))
+    return _checks.finite_result("the largest gap", gap, "values span more than float64 can hold")
 
 
 def mean_with_data_dependent_sensitivity(
@@ -183,7 +214,9 @@ def mean_with_data_dependent_sensitivity(
     mean can move much further than the claimed sensitivity. Use :func:`bounded_mean`.
     """
     array = _non_empty("values", values)
-    return float(laplace_mechanism(array.mean(), data_dependent_sensitivity(array) / array.size, epsilon, rng))
+    with np.errstate(over="ignore"):
+        mean = _checks.finite_result("the mean of values", float(array.mean()), "the values overflow float64")
+    return float(laplace_mechanism(mean, data_dependent_sensitivity(array) / array.size, epsilon, rng))
 
 
 # --------------------------------------------------------------------------------------
@@ -192,6 +225,9 @@ def mean_with_data_dependent_sensitivity(
 
 
 def _truth_probability(epsilon: float) -> float:
+    """``e^eps / (1 + e^eps)``, without overflow for a large epsilon (it is then 1.0)."""
+    if epsilon > 700:  # math.exp overflows past ~709.78; the probability is 1.0 long before
+        return 1.0
     return math.exp(epsilon) / (1.0 + math.exp(epsilon))
 
 
@@ -227,7 +263,13 @@ def randomized_response_estimate(responses: Sequence[int | bool] | np.ndarray, e
     if not np.all((array == 0) | (array == 1)):
         raise ValueError("responses must hold only 0/1 (or False/True) values")
     p = _truth_probability(epsilon)
-    return float((array.mean() - (1.0 - p)) / (2.0 * p - 1.0))
+    if not 2.0 * p - 1.0 > 0:
+        raise ValueError(
+            f"epsilon={epsilon!r} is too small to invert: e^eps / (1 + e^eps) rounds to 1/2 in float64, "
+            "so the responses carry no information the estimate could divide out"
+        )
+    estimate = float((array.mean() - (1.0 - p)) / (2.0 * p - 1.0))
+    return _checks.finite_result("the estimate", estimate, f"epsilon={epsilon!r} is too small")
 
 
 # --------------------------------------------------------------------------------------
@@ -250,7 +292,8 @@ def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
         raise TypeError(f"delta must be a number, got {type(delta).__name__}")
     if not 0 < delta < 1:
         raise ValueError(f"delta must be in (0, 1), got {delta}")
-    return sensitivity * math.sqrt(2.0 * math.log(1.25 / delta)) / epsilon
+    sigma = sensitivity * math.sqrt(2.0 * math.log(1.25 / delta)) / epsilon if 1.25 / delta < math.inf else math.inf
+    return _finite_scale(sigma, "the Gaussian sigma", sensitivity=sensitivity, epsilon=epsilon, delta=delta)
 
 
 def gaussian_mechanism(
@@ -269,8 +312,10 @@ def gaussian_mechanism(
     answers that grows like sqrt(k), not k as the L1 sensitivity of Laplace does.
     """
     sigma = gaussian_sigma(sensitivity, epsilon, delta)
-    array = _finite_array("value", value)
-    noisy = array + _rng(rng).normal(0.0, sigma, size=array.shape)
+    array = _finite_array("value", value, allow_bool=False)
+    generator = _rng(rng)
+    with np.errstate(over="ignore", invalid="ignore"):
+        noisy = _finite_release(array + generator.normal(0.0, sigma, size=array.shape), sigma)
     return float(noisy) if noisy.ndim == 0 else noisy
 
 
@@ -301,10 +346,14 @@ def _log_ratio(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _samples(mechanism: Callable[[Any, np.random.Generator], float], data: Any, n: int,
-             rng: np.random.Generator) -> np.ndarray:
+             rng: np.random.Generator, which: str) -> np.ndarray:
     out = np.empty(n)
     for i in range(n):
-        value = mechanism(data, rng)
+        try:
+            value = mechanism(data, rng)
+        except (TypeError, ValueError) as exc:
+            # name the argument the mechanism choked on, keep the kind of error
+            raise type(exc)(f"mechanism({which}, rng) raised {type(exc).__name__}: {exc}") from exc
         try:
             out[i] = float(value)
         except (TypeError, ValueError) as exc:
@@ -312,6 +361,21 @@ def _samples(mechanism: Callable[[Any, np.random.Generator], float], data: Any, 
     if not np.all(np.isfinite(out)):
         raise ValueError("mechanism returned a non-finite output (NaN or infinity)")
     return out
+
+
+#: Upper limits on the audit's workload: each sample is one call of the mechanism.
+_MAX_AUDIT_SAMPLES = 2_000_000
+_MAX_AUDIT_THRESHOLDS = 4096
+
+
+def _count_at_most(outputs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For every threshold t, how many outputs are <= t."""
+    return np.searchsorted(np.sort(outputs), thresholds, side="right")
+
+
+def _count_at_least(outputs: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For every threshold t, how many outputs are >= t."""
+    return outputs.size - np.searchsorted(np.sort(outputs), thresholds, side="left")
 
 
 def estimate_epsilon(
@@ -344,19 +408,17 @@ def estimate_epsilon(
     ``confidence``. A value above the claimed epsilon refutes the claim (with that
     confidence); a value below it proves nothing (other datasets or events might do worse):
     an audit can refute a privacy claim, never prove one. The largest value it can certify
-    grows like ``log(n_samples)``.
+    grows like ``log(n_samples)``. The workload is bounded: ``n_samples`` at most 2,000,000
+    and ``n_thresholds`` at most 4,096.
     """
     if not callable(mechanism):
         raise TypeError(f"mechanism must be callable as mechanism(data, rng), got {type(mechanism).__name__}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 100:
-        raise ValueError(f"n_samples must be an int >= 100, got {n_samples!r}")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
-    if isinstance(n_thresholds, bool) or not isinstance(n_thresholds, (int, np.integer)) or n_thresholds < 1:
-        raise ValueError(f"n_thresholds must be an int >= 1, got {n_thresholds!r}")
+    n_samples = _checks.integer("n_samples", n_samples, minimum=100, maximum=_MAX_AUDIT_SAMPLES)
+    confidence = _checks.probability("confidence", confidence)
+    n_thresholds = _checks.integer("n_thresholds", n_thresholds, minimum=1, maximum=_MAX_AUDIT_THRESHOLDS)
     rng = _rng(rng)
-    out_d = _samples(mechanism, dataset, int(n_samples), rng)
-    out_n = _samples(mechanism, neighbour, int(n_samples), rng)
+    out_d = _samples(mechanism, dataset, int(n_samples), rng, "dataset")
+    out_n = _samples(mechanism, neighbour, int(n_samples), rng, "neighbour")
     half = int(n_samples) // 2
     sel_d, test_d = out_d[:half], out_d[half:]
     sel_n, test_n = out_n[:half], out_n[half:]
@@ -367,8 +429,10 @@ def estimate_epsilon(
     best = 0.0
     for first, second, first_test, second_test in ((sel_d, sel_n, test_d, test_n), (sel_n, sel_d, test_n, test_d)):
         # events {x <= t} and {x >= t} for every candidate t, scored on the selection half
-        below = (first[:, None] <= thresholds).sum(0), (second[:, None] <= thresholds).sum(0)
-        above = (first[:, None] >= thresholds).sum(0), (second[:, None] >= thresholds).sum(0)
+        # counted by binary search on sorted outputs: O(n log n) time and O(n) memory, where
+        # comparing every output with every threshold took n * n_thresholds of both
+        below = _count_at_most(first, thresholds), _count_at_most(second, thresholds)
+        above = _count_at_least(first, thresholds), _count_at_least(second, thresholds)
         scores = np.concatenate([
             _log_ratio(_cp_lower(below[0], half, alpha), _cp_upper(below[1], half, alpha)),
             _log_ratio(_cp_lower(above[0], half, alpha), _cp_upper(above[1], half, alpha)),
@@ -410,9 +474,23 @@ def private_logistic_accuracy(
     from diffprivlib.models import LogisticRegression
 
     data_norm = _positive("data_norm", data_norm)
-    epsilons = [_epsilon(e) for e in epsilons]
-    if not epsilons or not len(seeds):
+    epsilons = [_epsilon(e, f"epsilons[{i}]") for i, e in enumerate(_sequence("epsilons", epsilons))]
+    seeds = [_checks.integer(f"seeds[{i}]", s, minimum=0, maximum=2**32 - 1) for i, s in enumerate(_sequence("seeds", seeds))]
+    if not epsilons or not seeds:
         raise ValueError("epsilons and seeds must each hold at least one value")
+    if len(epsilons) * len(seeds) > 1000:
+        raise ValueError(f"epsilons x seeds must be at most 1000 fits, got {len(epsilons)} x {len(seeds)}")
+    X_train = _finite_array("X_train", X_train, ndim=2)
+    X_test = _finite_array("X_test", X_test, ndim=2)
+    y_train = _finite_array("y_train", y_train, ndim=1)
+    y_test = _finite_array("y_test", y_test, ndim=1)
+    for name, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
+        if X.shape[0] != y.shape[0] or X.shape[0] == 0:
+            raise ValueError(f"X_{name} and y_{name} must have the same, non-zero number of rows, got {X.shape[0]} and {y.shape[0]}")
+    if X_train.shape[1] != X_test.shape[1]:
+        raise ValueError(f"X_train and X_test must have the same columns, got {X_train.shape[1]} and {X_test.shape[1]}")
+    if np.unique(y_train).size < 2:
+        raise ValueError(f"y_train must hold at least two classes, got {np.unique(y_train).tolist()}")
     rows = []
     for epsilon in epsilons:
         for seed in seeds:

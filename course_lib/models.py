@@ -69,6 +69,24 @@ _DIAGNOSIS_INDICATORS = {"heart_failure": "heart failure", "copd": "COPD", "diab
 # --------------------------------------------------------------------------------------
 
 
+def _names(columns: Sequence[str] | None, argument: str) -> list[str]:
+    """Column names, possibly none: ``None`` or ``[]``; a bare string is refused (not split)."""
+    if columns is None:
+        return []
+    if isinstance(columns, (list, tuple)) and not columns:
+        return []
+    names = _checks.column_list(columns, argument)
+    bad = [c for c in names if not isinstance(c, str)]
+    if bad:
+        raise TypeError(f"{argument} must hold column names (str), got {bad[0]!r}")
+    return names
+
+
+def _seed(random_state: object) -> int:
+    """A seed scikit-learn accepts: an int from 0 to 2**32 - 1 (never None: no global state)."""
+    return _checks.integer("random_state", random_state, minimum=0, maximum=2**32 - 1)
+
+
 def readmission_model(categorical: Sequence[str], numeric: Sequence[str], *, random_state: int = 0) -> Pipeline:
     """One-hot categorical columns, scaled numeric ones, logistic regression.
 
@@ -77,11 +95,14 @@ def readmission_model(categorical: Sequence[str], numeric: Sequence[str], *, ran
     data sets); unseen categories at test time are ignored, as they must be for identifiers.
     ``random_state`` seeds the solver (liblinear shuffles), so no global state is used.
     """
-    categorical = [] if categorical is None else list(categorical)
-    numeric = [] if numeric is None else list(numeric)
+    categorical = _names(categorical, "categorical")
+    numeric = _names(numeric, "numeric")
     if not categorical and not numeric:
         raise ValueError("readmission_model needs at least one categorical or numeric column, got none")
-    random_state = _checks.integer("random_state", random_state, minimum=0)
+    overlap = sorted(set(categorical) & set(numeric))
+    if overlap:
+        raise ValueError(f"categorical and numeric must not share a column, got {overlap} in both")
+    random_state = _seed(random_state)
     steps = []
     if categorical:
         steps.append(("categorical", OneHotEncoder(handle_unknown="ignore"), categorical))
@@ -104,8 +125,12 @@ def clinical_matrix(df: pd.DataFrame, *, target: str | None = TARGET) -> tuple[n
     ``y=None`` (for a new patient whose outcome is unknown). Missing or non-finite values
     are refused.
     """
+    if target is not None and not isinstance(target, str):
+        raise TypeError(f"target must be a column name (str) or None, got {type(target).__name__} {target!r}")
     raw = [c for c in CLINICAL_FEATURES if c not in _DIAGNOSIS_INDICATORS] + ["diagnosis"]
-    _checks.check_frame(df, "df", raw + ([target] if target is not None else []))
+    _checks.check_frame(df, "df", raw)
+    if target is not None:
+        _checks.check_frame(df, "df", [target], "target")
     columns = []
     for name, (centre, scale) in CLINICAL_FEATURES.items():
         if name in _DIAGNOSIS_INDICATORS:
@@ -136,10 +161,13 @@ def holdout_split(
     on the same patients. Stratifying on ``("hospital", TARGET)`` keeps each hospital's
     share and readmission rate in both parts.
     """
-    strata = list(stratify) if not isinstance(stratify, str) else [stratify]
-    _checks.check_frame(df, "df", strata)
+    strata = _names(stratify, "stratify") if not isinstance(stratify, str) else [stratify]
+    _checks.check_frame(df, "df", strata, "stratify")
     test_size = _checks.probability("test_size", test_size)
-    random_state = _checks.integer("random_state", random_state, minimum=0)
+    random_state = _seed(random_state)
+    n_test = int(np.ceil(test_size * len(df)))
+    if n_test < 1 or n_test >= len(df):
+        raise ValueError(f"test_size={test_size} leaves an empty train or test part of the {len(df)} rows of df")
     labels = df[strata].astype(str).agg("|".join, axis=1) if strata else None
     if labels is not None and labels.value_counts().min() < 2:
         raise ValueError(f"stratify={strata} leaves a stratum with a single row; stratify on fewer columns")
@@ -180,13 +208,16 @@ def compare_feature_sets(
     sets = _column_sets(feature_sets, "feature_sets")
     if not isinstance(target, str):
         raise TypeError(f"target must be a column name, got {type(target).__name__}")
-    _checks.check_frame(df, "df", [target, *dict.fromkeys(c for cols in sets.values() for c in cols)])
+    _checks.check_frame(df, "df", [target], "target")
+    _checks.check_frame(df, "df", list(dict.fromkeys(c for cols in sets.values() for c in cols)), "feature_sets")
+    if df[target].isna().any():
+        raise ValueError(f"df[{target!r}] (the target) must have no missing values, got {int(df[target].isna().sum())}")
     for label, cols in sets.items():
         if target in cols:
             raise ValueError(f"feature_sets[{label!r}] contains the target {target!r}: that would leak the answer")
     n_splits = _checks.integer("n_splits", n_splits, minimum=2, maximum=50)
     n_repeats = _checks.integer("n_repeats", n_repeats, minimum=1, maximum=100)
-    random_state = _checks.integer("random_state", random_state, minimum=0)
+    random_state = _seed(random_state)
     frame = df.copy()
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):

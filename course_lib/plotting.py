@@ -7,12 +7,14 @@ Helpers return the ``Axes`` they drew on and never call ``plt.show()``.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+
+from course_lib import _checks
 
 #: Okabe-Ito colours, in the order plots use them.
 PALETTE: dict[str, str] = {
@@ -71,9 +73,20 @@ def bar(
     title: str = "",
     ylabel: str = "",
 ) -> Axes:
-    """Bar chart with each bar's value written above it."""
+    """Bar chart with each bar's value written above it (values must be finite numbers)."""
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Iterable):
+        raise TypeError(f"labels must be a sequence of labels, got {type(labels).__name__} {_checks.short_repr(labels)}")
     labels = [str(x) for x in labels]
-    values = np.asarray(values, dtype=float)
+    values = _checks.finite_array("values", values, ndim=1)
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format string such as '{{:.2f}}', got {type(fmt).__name__}")
+    try:
+        [fmt.format(v) for v in values[:1]]
+    except (ValueError, IndexError, KeyError) as exc:
+        raise ValueError(f"fmt must format one number, such as '{{:.2f}}', got {fmt!r}: {exc}") from None
+    for name, text in (("title", title), ("ylabel", ylabel)):
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a str, got {type(text).__name__}")
     if len(labels) != len(values):
         raise ValueError(f"labels and values must have the same length, got {len(labels)} and {len(values)}")
     ax = get_ax(ax)
@@ -102,14 +115,19 @@ def line_with_band(
     The shape of every trade-off plot in the course: privacy-utility curves (accuracy
     against epsilon), accuracy by federated round, fairness against accuracy.
     """
-    x = np.asarray(x, dtype=float)
-    mean = np.asarray(mean, dtype=float)
+    logx = _checks.flag("logx", logx)
+    x = _checks.finite_array("x", x)
+    mean = _checks.finite_array("mean", mean)
+    if baseline is not None:
+        baseline = _checks.number("baseline", baseline)
+    if logx and np.any(x <= 0):
+        raise ValueError(f"x must be > 0 for a logarithmic axis (logx=True), got {x.min()}")
     if x.shape != mean.shape or x.ndim != 1:
         raise ValueError(f"x and mean must be 1-D of equal length, got shapes {x.shape} and {mean.shape}")
     ax = get_ax(ax)
     (line,) = ax.plot(x, mean, marker="o", label=label, color=color)
     if spread is not None:
-        spread = np.asarray(spread, dtype=float)
+        spread = _checks.finite_array("spread", spread)
         if spread.shape != mean.shape:
             raise ValueError(f"spread must have the shape of mean {mean.shape}, got {spread.shape}")
         ax.fill_between(x, mean - spread, mean + spread, alpha=0.2, color=line.get_color())

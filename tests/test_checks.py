@@ -91,3 +91,73 @@ def test_rng_and_arrays():
 def test_short_repr_cuts_long_values():
     assert _checks.short_repr("x" * 500).endswith("...")
     assert len(_checks.short_repr(list(range(1000)), 50)) == 50
+
+
+# ---------------------------------------------------------------- helpers added for issue 18
+
+
+def test_path_refuses_what_would_touch_the_wrong_place(tmp_path):
+    assert _checks.path("p", str(tmp_path)) == tmp_path
+    for bad in (None, 0, 1.5, True, b"x", ["a"]):
+        with pytest.raises(TypeError, match="p must be a path"):
+            _checks.path("p", bad)
+    for bad in ("", "   "):  # (Path("") is already Path("."): only the string can be caught)
+        with pytest.raises(ValueError, match="p must be a non-empty path"):
+            _checks.path("p", bad)
+    with pytest.raises(ValueError, match="NUL"):
+        _checks.path("p", "a\x00b")
+    with pytest.raises(ValueError, match="p must be a file, got the directory"):
+        _checks.path("p", tmp_path, kind="file")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match="p must be a directory, got the file"):
+        _checks.path("p", tmp_path / "f", kind="dir")
+    with pytest.raises(FileNotFoundError, match="p does not exist"):
+        _checks.path("p", tmp_path / "missing", must_exist=True)
+    with pytest.raises(ValueError, match="kind must be"):
+        _checks.path("p", tmp_path, kind="socket")
+
+
+def test_text_flag_one_of():
+    assert _checks.text("s", "ok") == "ok"
+    assert _checks.text("s", "", allow_empty=True) == ""
+    with pytest.raises(TypeError, match="s must be a str, got NoneType"):
+        _checks.text("s", None)
+    with pytest.raises(ValueError, match="s must be a non-empty string"):
+        _checks.text("s", "  ")
+    with pytest.raises(ValueError, match="s must be at most 3 characters"):
+        _checks.text("s", "abcd", max_length=3)
+    assert _checks.flag("f", np.bool_(True)) is True
+    for bad in ("no", 0, None):
+        with pytest.raises(TypeError, match="f must be True or False"):
+            _checks.flag("f", bad)
+    assert _checks.one_of("u", "day", ["day", "year"]) == "day"
+    for bad in ("week", ["day"], True, None):
+        with pytest.raises(ValueError, match="u must be one of"):
+            _checks.one_of("u", bad, ["day", "year"])
+
+
+def test_timestamp_refuses_numbers_and_missing_dates():
+    import datetime as dt
+
+    assert _checks.timestamp("d", "2025-12-31") == pd.Timestamp("2025-12-31")
+    assert _checks.timestamp("d", dt.date(2025, 1, 2)) == pd.Timestamp("2025-01-02")
+    assert _checks.timestamp("d", np.datetime64("2025-01-02")) == pd.Timestamp("2025-01-02")
+    for bad in (None, 2025, 5.0, True, pd.NaT, [2025]):
+        with pytest.raises(TypeError, match="d must be a date"):
+            _checks.timestamp("d", bad)
+    for bad in ("", "yesterday", "31/12/2025", "2025-13-45"):
+        with pytest.raises(ValueError, match="d "):
+            _checks.timestamp("d", bad)
+    with pytest.raises(ValueError, match="d must be a date, got a missing value"):
+        _checks.timestamp("d", np.datetime64("NaT"))
+
+
+def test_finite_result():
+    assert _checks.finite_result("x", 1.0, "why") == 1.0
+    with pytest.raises(ValueError, match="x is not finite \\(inf\\): epsilon too small"):
+        _checks.finite_result("x", float("inf"), "epsilon too small")
+
+
+def test_non_negative_turns_negative_zero_into_zero():
+    assert str(_checks.non_negative("x", -0.0)) == "0.0"
+    assert str(_checks.non_negative("x", np.float32(-0.0))) == "0.0"
