@@ -46,13 +46,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from course_lib import _checks
+
+if TYPE_CHECKING:  # pandas and scipy.optimize are imported where used: a Flower ClientApp process
+    import pandas as pd  # imports this module for local_train alone, once per message
 
 __all__ = [
     "Client",
@@ -390,6 +392,8 @@ def fedavg(
         rows.append({"round": round_number, "accuracy": accuracy(params, X_test, y_test),
                      "loss": log_loss(params, X_test, y_test), "bytes_sent": bytes_per_round,
                      "cumulative_bytes": bytes_per_round * round_number})
+    import pandas as pd
+
     return params, pd.DataFrame(rows)
 
 
@@ -427,7 +431,7 @@ def reconstruct_record(
 
 
 def mask_updates(
-    updates: Sequence[np.ndarray], rng: np.random.Generator | None = None, *, mask_scale: float = 1000.0
+    updates: Sequence[np.ndarray], rng: np.random.Generator | None = None, *, mask_scale: float = 1e6
 ) -> list[np.ndarray]:
     """Masked copies of ``updates`` whose sum equals the sum of ``updates``.
 
@@ -439,8 +443,9 @@ def mask_updates(
     ``2^k`` so the cancellation is exact bit for bit, and secret-shares the keys so the
     masks of a client that drops out can be removed. Here the masks come from ``rng`` and
     the arithmetic is floating point, so the sum is exact up to rounding (about
-    ``mask_scale * 1e-15``). ``ValueError`` for fewer than two clients or updates of
-    different shapes.
+    ``mask_scale * 1e-15`` per entry) and the masks hide an update only if ``mask_scale``
+    is far above its entries (the default, a million, is for updates up to a few
+    thousand). ``ValueError`` for fewer than two clients or updates of different shapes.
     """
     arrays = _updates(updates, minimum=2)
     mask_scale = _checks.positive("mask_scale", mask_scale)
@@ -536,6 +541,8 @@ def dp_epsilon(
     delta = _checks.probability("delta", delta)
     if neighbouring not in ("add/remove client", "replace client"):
         raise ValueError(f"neighbouring must be 'add/remove client' or 'replace client', got {neighbouring!r}")
+    from scipy import optimize
+
     mu = math.sqrt(rounds) / z * (2.0 if neighbouring == "replace client" else 1.0)
     if _gdp_delta(0.0, mu) <= delta:
         return 0.0

