@@ -6,7 +6,8 @@ finishes within its time limit; its accuracy after every round equals the notebo
 (``course_lib.federated.fedavg`` with the same settings) within ``ACCURACY_TOLERANCE`` and its
 final parameters within ``PARAMS_TOLERANCE``; the committed ``tools/federation/results.json``
 (which the notebook reads) agrees with the fresh run; no process of the run is left behind,
-after a normal end and after Ctrl-C; a port already taken gives a clear error and starts nothing.
+after a normal end, after Ctrl-C and after a SuperNode dies (which is reported); a port
+already taken gives a clear error and starts nothing.
 """
 from __future__ import annotations
 
@@ -131,6 +132,40 @@ def test_ctrl_c_stops_every_process(tmp_path):
     assert launcher.returncode == 130, "".join(lines) + rest
     assert "interrupted" in rest
     assert not _wait_gone(run_id), "processes left behind after Ctrl-C"
+    assert not (tmp_path / "r.json").exists()
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.timeout(TIME_LIMIT)
+def test_a_dying_supernode_is_reported_and_everything_is_stopped(tmp_path):
+    run_id = uuid.uuid4().hex
+    launcher = subprocess.Popen([sys.executable, str(LAUNCHER), "--output", str(tmp_path / "r.json"), "--port", "0"],
+                                env=_env(run_id), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                cwd=tmp_path)
+    lines = []
+    try:
+        for line in launcher.stdout:
+            lines.append(line)
+            if "SuperNodes up" in line or "FAILED" in line:
+                break
+        assert any("SuperNodes up" in line for line in lines), "".join(lines)
+        victims = [pid for pid in processes_of_run(run_id)
+                   if "flower-supernode" in _cmdline(pid) and "partition-id=2 " in _cmdline(pid)]
+        assert len(victims) == 1, [_cmdline(pid) for pid in processes_of_run(run_id)]
+        os.kill(victims[0], signal.SIGKILL)
+        rest, _ = launcher.communicate(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert launcher.returncode == 1, "".join(lines) + rest
+    assert "FAILED: supernode-2 exited with code -9" in rest, rest
+    assert not _wait_gone(run_id), "processes left behind after a SuperNode died"
     assert not (tmp_path / "r.json").exists()
 
 
