@@ -16,6 +16,45 @@ from course_lib import data, models
 from course_lib import federated as fl
 from course_lib.exercises import Case, CustomProblem, FunctionProblem, Incorrect, ReflectionProblem, ValueProblem
 
+
+def _copy_args(args: tuple) -> list:
+    return [[np.array(a, copy=True) for a in arg] if isinstance(arg, list) else np.array(arg, copy=True)
+            for arg in args]
+
+
+def _same_args(args: tuple, copies: list) -> bool:
+    return all(
+        (len(arg) == len(copy) and all(np.array_equal(a, c) for a, c in zip(arg, copy)))
+        if isinstance(arg, list) else np.array_equal(arg, copy)
+        for arg, copy in zip(args, copies)
+    )
+
+
+class _PureFunctionProblem(FunctionProblem):
+    """A :class:`FunctionProblem` whose answer must not modify its array arguments.
+
+    ``cases`` is a function, so every check gets fresh arrays: an answer that scales the
+    updates in place is told so, and cannot corrupt the cases for the next attempt.
+    """
+
+    def _check(self, answer: Any) -> str:
+        if callable(answer):
+            assert callable(self.cases)
+            for index in range(len(self.cases())):
+                case = self.cases()[index]
+                if case.raises is not None:
+                    continue
+                copies = _copy_args(case.args)
+                try:
+                    answer(*case.args, **dict(case.kwargs))
+                except Exception:  # noqa: BLE001 - the cases below report it with its context
+                    break
+                if not _same_args(case.args, copies):
+                    raise Incorrect(f"`{self.answer_name}` changed the arrays it was given in place (they belong to "
+                                    "the caller, who may still need them): compute the result in a new array.")
+        return super()._check(answer)
+
+
 _SETUP = """
 import numpy as np
 from course_lib import data, models
@@ -31,25 +70,35 @@ hospitals = train["hospital"].to_numpy()
 # q1 the weighted average
 # --------------------------------------------------------------------------------------
 
-_U = [np.array([1.0, 0.0, 2.0]), np.array([0.0, 4.0, 2.0]), np.array([3.0, 3.0, -1.0])]
 
-q1 = FunctionProblem(
-    title="Q1 FedAvg's weighted average",
-    answer_name="my_weighted_average",
-    setup=_SETUP,
-    cases=[
-        Case((_U, [2, 2, 2]), expected=np.mean(_U, axis=0),
-             why="equal sizes must give the plain mean: divide the weighted sum by the total number of records (6), "
-                 "not by the number of clients."),
+def _q1_cases() -> list[Case]:
+    _U = [np.array([1.0, 0.0, 2.0]), np.array([0.0, 4.0, 2.0]), np.array([3.0, 3.0, -1.0])]
+    return [
+        Case((_U, [2, 2, 2]), expected=np.array([4.0, 7.0, 3.0]) / 3,
+             why="equal sizes must give the plain mean: the weights n_k / total must add up to 1, so divide the "
+                 "weighted sum by the total number of records (6), not by the number of clients, and not leave it "
+                 "undivided."),
         Case((_U[:2], [3, 1]), expected=np.array([0.75, 1.0, 2.0]),
              why="3 records against 1: the first client's update should count three times as much."),
         Case((_U, [10, 20, 70]), expected=np.array([2.2, 2.9, -0.1]),
              why="divide the weighted sum by the total number of records (100), not by the number of clients."),
-        Case((_U, [0, 0, 5]), expected=_U[2], why="a client with 0 records counts nothing."),
+        Case((_U, [0, 0, 5]), expected=_U[2].copy(), why="a client with 0 records counts nothing."),
         Case((_U, [1, 2]), raises=ValueError, why="one size per update: refuse sizes of another length."),
+        Case((_U[:2], [1, 2, 3]), raises=ValueError,
+             why="one size per update: 3 sizes for 2 updates must be refused, not silently cut short by zip."),
+        Case((_U, [6]), raises=ValueError,
+             why="one size per update: a single size for 3 updates must be refused (numpy broadcasting would "
+                 "silently give it to every update); compare len(sizes) with len(updates)."),
         Case((_U, [1, -2, 3]), raises=ValueError, why="a negative number of records is impossible: raise ValueError."),
         Case((_U, [0, 0, 0]), raises=ValueError, why="all sizes 0 leaves nothing to weight by (0 / 0)."),
-    ],
+    ]
+
+
+q1 = _PureFunctionProblem(
+    title="Q1 FedAvg's weighted average",
+    answer_name="my_weighted_average",
+    setup=_SETUP,
+    cases=_q1_cases,
     hints=[
         "Each update counts in proportion to its client's number of records: n_k / (n_1 + ... + n_K).",
         "Check the lengths and signs first, then: total = sum(sizes); sum(n * u for n, u in zip(sizes, updates)) / total.",
@@ -78,6 +127,17 @@ def my_weighted_average(updates, sizes):
 def my_weighted_average(updates, sizes):
     return fl.weighted_average(updates, sizes)
 """,
+        """
+def my_weighted_average(updates, sizes):
+    if len(sizes) != len(updates) or any(n < 0 for n in sizes) or sum(sizes) == 0:
+        raise ValueError("sizes: one per update, >= 0, not all 0")
+    total = sum(sizes)
+    result = [0.0] * len(updates[0])
+    for n, u in zip(sizes, updates):
+        for i, value in enumerate(u):
+            result[i] += n / total * value
+    return result
+""",
     ],
     mistakes=[
         """
@@ -101,6 +161,27 @@ def my_weighted_average(updates, sizes):
     if len(sizes) != len(updates) or sum(sizes) == 0:
         raise ValueError("bad sizes")
     return sum(n * u for n, u in zip(sizes, updates)) / sum(sizes)     # accepts negative sizes
+""",
+        """
+def my_weighted_average(updates, sizes):
+    sizes = np.asarray(sizes, dtype=float)
+    if (sizes < 0).any() or sizes.sum() == 0:
+        raise ValueError("bad sizes")
+    return (sizes[:, None] * np.stack(updates)).sum(axis=0) / sizes.sum()   # broadcasting accepts one size
+""",
+        """
+def my_weighted_average(updates, sizes):
+    if len(sizes) < len(updates) or min(sizes) < 0 or sum(sizes) == 0:
+        raise ValueError("bad sizes")
+    return sum(n * u for n, u in zip(sizes, updates)) / sum(sizes)     # zip drops the extra sizes
+""",
+        """
+def my_weighted_average(updates, sizes):
+    if len(sizes) != len(updates) or min(sizes) < 0 or sum(sizes) == 0:
+        raise ValueError("bad sizes")
+    for n, u in zip(sizes, updates):
+        u *= n / sum(sizes)                                            # scales the caller's updates in place
+    return sum(updates)
 """,
     ],
     known_errors=[("ZeroDivisionError", "all sizes were 0: raise ValueError before dividing."),
@@ -153,10 +234,12 @@ q2 = ValueProblem(
     atol=1e-9,
     known_mistakes=_gain_mistakes,
     hints=[
+        "The most skewed hospital is the one whose own model transfers worst to everyone's patients. Compare "
+        "two models on the SAME held-out patients of all five hospitals: that hospital's local-only model, and "
+        "the federated one; the gain is the difference of their accuracies, as a fraction.",
         "Train one local model per hospital (fl.partition by hospital, then fl.local_train for 200 epochs at "
-        "learning rate 1.0 from zeros), score each on the common held-out set, and take the worst.",
-        "Then run fl.fedavg(clients, test=(X_test, y_test)) with its defaults and read the last accuracy "
-        "of its history.",
+        "learning rate 1.0 from zeros), score each with fl.accuracy on (X_test, y_test), and take the worst; then "
+        "run fl.fedavg(clients, test=(X_test, y_test)) with its defaults and read the last accuracy of its history.",
         "gain = history['accuracy'].iloc[-1] - min(fl.accuracy(p, X_test, y_test) for p in local_models)",
     ],
     reference="""
@@ -236,12 +319,20 @@ def _check_masks(answer: Any) -> str:
                             "another, so that the masks cancel in the sum.")
         for i, (m, u) in enumerate(zip(masked, updates)):
             if np.abs(m - u).max() < 1.0:
-                raise Incorrect(f"client {i}'s masked update differs from its raw update by less than 1 (updates are "
-                                "about 0.1): the server could read it. Use masks much larger than the updates.")
+                raise Incorrect(f"with {n_clients} clients, client {i}'s masked update differs from its raw update by "
+                                "less than 1 (updates are about 0.1): the server could read it. Either the masks are "
+                                "far smaller than the updates, or the masks this client adds and subtracts cancel "
+                                "each other (one mask reused for several pairs): draw a new mask for every pair.")
         again = answer([u.copy() for u in updates], np.random.default_rng(n_clients))
         if any(not np.allclose(a, b) for a, b in zip(masked, again)):
             raise Incorrect("two calls with generators seeded alike gave different masks: draw them from the `rng` "
                             "argument, not np.random.")
+        other = [np.asarray(m, dtype=float) for m in answer([u.copy() for u in updates],
+                                                            np.random.default_rng(100 + n_clients))]
+        if any(np.abs(a - b).max() < 1.0 for a, b in zip(masked, other)):
+            raise Incorrect("two calls with differently seeded generators gave (nearly) the same masked updates: "
+                            "masks fixed in advance are known to the server, which can subtract them. Draw every "
+                            "mask at random from `rng`.")
     try:
         answer([np.ones(11)], np.random.default_rng(0))
     except ValueError:
@@ -251,6 +342,15 @@ def _check_masks(answer: Any) -> str:
                         "clients (one client's masked 'sum' is its own update).") from exc
     else:
         raise Incorrect("one client was accepted: with a single client the sum IS its update, so raise ValueError.")
+    try:
+        answer([np.zeros(11), np.zeros(1)], np.random.default_rng(0))
+    except ValueError:
+        pass
+    except Exception as exc:
+        raise Incorrect(f"updates of different shapes raised {type(exc).__name__}; raise ValueError.") from exc
+    else:
+        raise Incorrect("updates of shapes (11,) and (1,) were accepted (numpy broadcasting stretched one to fit "
+                        "the other): raise ValueError unless every update has the same shape.")
     return "the masks cancel in the sum and hide every single update."
 
 
@@ -264,12 +364,14 @@ q3 = CustomProblem(
         "each mask appears once with + and once with -.",
         "masked = [u.copy() for u in updates]; for i in range(n): for j in range(i + 1, n): "
         "r = rng.uniform(-1000, 1000, size=updates[0].shape); masked[i] += r; masked[j] -= r",
-        "Raise ValueError when len(updates) < 2.",
+        "Raise ValueError when len(updates) < 2, or when len({np.shape(u) for u in updates}) > 1.",
     ],
     reference="""
 def my_mask_updates(updates, rng):
     if len(updates) < 2:
         raise ValueError(f"masking needs at least 2 clients, got {len(updates)}")
+    if len({np.shape(u) for u in updates}) > 1:
+        raise ValueError(f"updates must all have one shape, got {[np.shape(u) for u in updates]}")
     masked = [np.array(u, dtype=float) for u in updates]
     for i in range(len(updates)):
         for j in range(i + 1, len(updates)):
@@ -287,10 +389,20 @@ def my_mask_updates(updates, rng):
 def my_mask_updates(updates, rng):
     # a ring: client i adds r_i and subtracts r_(i-1); every mask still cancels in the sum
     n = len(updates)
-    if n < 2:
-        raise ValueError("need two clients")
+    if n < 2 or any(np.shape(u) != np.shape(updates[0]) for u in updates):
+        raise ValueError("need two clients or more, with updates of one shape")
     masks = [rng.normal(0, 1000, size=np.shape(updates[0])) for _ in range(n)]
     return [np.asarray(u, dtype=float) + masks[i] - masks[i - 1] for i, u in enumerate(updates)]
+""",
+        """
+def my_mask_updates(updates, rng):
+    stacked = np.stack(updates).astype(float)         # np.stack refuses arrays of different shapes (ValueError)
+    n = len(stacked)
+    if n < 2:
+        raise ValueError("need two clients")
+    pair_masks = rng.uniform(-1000, 1000, size=(n, n) + stacked.shape[1:])
+    upper = np.triu(np.ones((n, n)), k=1).reshape((n, n) + (1,) * (stacked.ndim - 1)) * pair_masks
+    return list(stacked + upper.sum(axis=1) - upper.sum(axis=0))   # row i adds r_ij (j > i), column j subtracts
 """,
     ],
     mistakes=[
@@ -343,6 +455,44 @@ def my_mask_updates(updates, rng):
             masked[j] -= r
     return masked
 """,
+        """
+def my_mask_updates(updates, rng):
+    if len(updates) < 2:
+        raise ValueError("need two clients")
+    masked = [np.array(u, dtype=float) for u in updates]
+    r = rng.uniform(-1000, 1000, size=masked[0].shape)                      # one mask reused for every pair
+    for i in range(len(updates)):
+        for j in range(i + 1, len(updates)):
+            masked[i] += r
+            masked[j] -= r
+    return masked
+""",
+        """
+def my_mask_updates(updates, rng):
+    if len(updates) < 2:
+        raise ValueError("need two clients")
+    masked = [np.array(u, dtype=float) + 1000.0 for u in updates]          # fixed masks the server knows
+    masked[-1] -= 1000.0 * len(updates)
+    return masked
+""",
+        """
+def my_mask_updates(updates, rng):
+    if len(updates) < 2:
+        raise ValueError("need two clients")
+    masked = [np.array(u, dtype=float) for u in updates]
+    for i in range(len(updates)):
+        for j in range(i + 1, len(updates)):
+            r = rng.uniform(-1000, 1000, size=masked[0].shape)
+            masked[i] = masked[i] + r                                        # broadcasting hides a shape mismatch
+            masked[j] = masked[j] - r
+    return masked
+""",
+        """
+def my_mask_updates(updates, rng):
+    if len(updates) < 2:
+        raise ValueError("need two clients")
+    return [np.array(u, dtype=float) for u in updates]                      # raw updates sent as 'masked'
+""",
     ],
     explanation="Each mask is added once and subtracted once, so the server's sum is exact while each masked "
                 "update on its own is indistinguishable from noise.",
@@ -352,11 +502,8 @@ def my_mask_updates(updates, rng):
 # q4 clipping by the L2 norm
 # --------------------------------------------------------------------------------------
 
-q4 = FunctionProblem(
-    title="Q4 clip an update by its L2 norm",
-    answer_name="my_clip",
-    setup=_SETUP,
-    cases=[
+def _q4_cases() -> list[Case]:
+    return [
         Case((np.array([3.0, 4.0]), 1.0), expected=np.array([0.6, 0.8]),
              why="norm 5 scaled down to 1 keeps the direction: (3, 4) / 5."),
         Case((np.array([0.3, 0.4]), 1.0), expected=np.array([0.3, 0.4]),
@@ -368,7 +515,14 @@ q4 = FunctionProblem(
         Case((np.zeros(3), 1.0), expected=np.zeros(3), why="the zero update stays zero (no division by its norm 0)."),
         Case((np.array([3.0, 4.0]), 0.0), raises=ValueError, why="max_norm must be > 0."),
         Case((np.array([3.0, 4.0]), -1.0), raises=ValueError, why="max_norm must be > 0."),
-    ],
+    ]
+
+
+q4 = _PureFunctionProblem(
+    title="Q4 clip an update by its L2 norm",
+    answer_name="my_clip",
+    setup=_SETUP,
+    cases=_q4_cases,
     hints=[
         "Scale the whole vector by one factor, so its direction is kept: min(1, max_norm / norm).",
         "norm = np.linalg.norm(update); return update * min(1.0, max_norm / norm) when norm > 0, after raising "
@@ -394,6 +548,14 @@ def my_clip(update, max_norm):
         raise ValueError("max_norm must be > 0")
     return update / max(1.0, np.linalg.norm(update) / max_norm)
 """,
+        """
+def my_clip(update, max_norm):
+    if max_norm <= 0:
+        raise ValueError("max_norm must be > 0")
+    norm = sum(value ** 2 for value in update) ** 0.5
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [value * factor for value in update]
+""",
     ],
     mistakes=[
         """
@@ -401,6 +563,15 @@ def my_clip(update, max_norm):
     if max_norm <= 0:
         raise ValueError("max_norm must be > 0")
     return np.clip(update, -max_norm, max_norm)                     # per coordinate, not the norm
+""",
+        """
+def my_clip(update, max_norm):
+    if max_norm <= 0:
+        raise ValueError("max_norm must be > 0")
+    norm = np.linalg.norm(update)
+    if norm > max_norm:
+        update *= max_norm / norm                                     # scales the caller's update in place
+    return update
 """,
         """
 def my_clip(update, max_norm):
