@@ -412,7 +412,9 @@ def reconstruct_record(
     ``0 < p < 1`` the label is 1 when ``p - y < 0``. Local training on one record sums such
     gradients (all with the same sign), so the same holds for an update
     (``kind="update"``), whose sign is opposite (``update = -learning_rate * sum of
-    gradients``). For a batch, the same division returns a weighted mean of its records.
+    gradients``). Without an intercept ``x`` would come back only up to scale. For a batch,
+    the same division returns ``sum((p_i - y_i) x_i) / sum(p_i - y_i)``: a combination of its
+    records with weights of both signs, not a single record (and not a mean).
     """
     array = _checks.finite_array("vector", vector, ndim=1)
     if array.shape[0] < 2:
@@ -436,12 +438,14 @@ def mask_updates(
     """Masked copies of ``updates`` whose sum equals the sum of ``updates``.
 
     For every pair of clients ``i < j`` a mask ``r_ij`` (uniform in
-    ``[-mask_scale, mask_scale]`` per entry) is added to client ``i``'s update and
+    ``[-mask_scale, mask_scale]`` per entry, drawn afresh for every pair) is added to client ``i``'s update and
     subtracted from client ``j``'s: every mask cancels in the sum, and each masked update
     alone is the update plus a large random vector. In the real protocol (Bonawitz et al.,
-    CCS 2017) each pair derives ``r_ij`` from a key agreement, works in integers modulo
-    ``2^k`` so the cancellation is exact bit for bit, and secret-shares the keys so the
-    masks of a client that drops out can be removed. Here the masks come from ``rng`` and
+    CCS 2017) each pair expands ``r_ij`` from a key-agreement secret, each client adds a
+    self-mask too, and every client Shamir-shares its key and its self-mask seed, so the
+    pair masks of a client that drops out can be removed without ever unmasking a client
+    that sent; it works in integers modulo ``R``, where cancellation is exact bit for bit
+    and a uniform mask hides an update perfectly. Here the masks come from ``rng`` and
     the arithmetic is floating point, so the sum is exact up to rounding (about
     ``mask_scale * 1e-15`` per entry) and the masks hide an update only if ``mask_scale``
     is far above its entries (the default, a million, is for updates up to a few
@@ -491,9 +495,12 @@ def dp_aggregate(
     moves the sum by at most ``S`` (its L2 sensitivity); Gaussian noise of standard
     deviation ``z * S`` (``z = noise_multiplier``) makes one round a Gaussian mechanism
     with ``mu = 1 / z`` in Gaussian DP (:func:`dp_epsilon` converts it). The sum is divided
-    by the number of clients, a public constant, not weighted by ``sizes`` (which are
-    accepted and ignored): weighting by size would let a large client move the sum by more
-    than ``S``. The noise is added by the server, which must be trusted with the
+    by the number of clients, not weighted by ``sizes`` (which are accepted and ignored):
+    weighting by size would let a large client move the sum by more than ``S``. The
+    division is post-processing only if the divisor does not depend on the data: under
+    add/remove neighbouring it must be a constant fixed in advance (McMahan et al.'s
+    fixed-denominator estimator), as it is when, as in lesson 05, the same clients take
+    part in every round. The noise is added by the server, which must be trusted with the
     un-noised sum (or combine this with secure aggregation and noise added by the clients).
     """
     arrays = _updates(updates)
@@ -528,13 +535,15 @@ def dp_epsilon(
     Corollary 3.3). A mu-GDP mechanism is (epsilon, delta)-DP exactly when
     ``delta >= Phi(-epsilon/mu + mu/2) - e^epsilon Phi(-epsilon/mu - mu/2)``
     (Balle & Wang 2018, Theorem 8; Dong et al., Corollary 2.13); this returns the epsilon
-    that makes it an equality (0 if delta already holds at epsilon 0).
+    that makes it an equality (0 if delta already holds at epsilon 0). "Exactly": the
+    Gaussian mechanism is (epsilon, delta)-DP for no smaller delta.
 
     ``neighbouring="add/remove client"``: datasets differ by one client's whole update
     added or removed (client-level DP, McMahan et al. 2018), sensitivity ``S``.
     ``"replace client"``: one client's update replaced by any other, sensitivity ``2 S``,
-    so ``mu`` doubles; this is the notion that covers changing one patient's record, since
-    that changes one hospital's clipped update to another within the ball of radius ``S``.
+    so ``mu`` doubles; this bound also covers one patient's record added, removed or
+    changed, since that changes only its hospital's clipped update, to any other vector in
+    the ball of radius ``S`` around the origin, hence by up to ``2 S``.
     """
     z = _checks.positive("noise_multiplier", noise_multiplier)
     rounds = _checks.integer("rounds", rounds, minimum=1)

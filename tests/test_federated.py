@@ -268,10 +268,23 @@ def test_one_record_gradient_and_update_reveal_the_record_exactly(x, label, para
     assert np.allclose(features, x, atol=1e-6) and got == label
 
 
-def test_a_batch_gradient_gives_only_a_weighted_mean_of_records():
+def test_a_batch_gradient_gives_only_a_signed_combination_of_records():
     X, y = toy(n=30)
-    features, _ = fl.reconstruct_record(fl.logistic_gradient(np.zeros(4), X, y))
+    params = np.array([0.3, -0.2, 0.1, 0.05])
+    features, _ = fl.reconstruct_record(fl.logistic_gradient(params, X, y))
     assert not np.any(np.all(np.isclose(X, features), axis=1)), "no single record is returned for a batch"
+    residual = fl.predict_proba(params, X) - y
+    assert (residual > 0).any() and (residual < 0).any(), "the weights p_i - y_i have both signs"
+    assert np.allclose(features, residual @ X / residual.sum()), "sum((p - y) x) / sum(p - y), not a mean"
+
+
+def test_one_patient_moves_a_clipped_update_by_up_to_twice_the_clip_norm():
+    # the reason dp_epsilon(neighbouring="replace client") covers one patient: sensitivity 2 S, not S
+    # a hospital holding one record, whose outcome is changed: the clipped updates point opposite ways
+    X, start = np.array([[1.0, -2.0]]), np.zeros(3)
+    readmitted = fl.clip_update(fl.local_train(start, X, np.array([1.0])) - start, 0.5)
+    not_readmitted = fl.clip_update(fl.local_train(start, X, np.array([0.0])) - start, 0.5)
+    assert np.linalg.norm(readmitted - not_readmitted) == pytest.approx(1.0), "2 S apart, so sensitivity 2 S"
 
 
 @pytest.mark.parametrize(
