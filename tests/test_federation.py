@@ -110,6 +110,13 @@ def test_flower_federation_matches_fedavg_and_the_committed_json_and_leaves_no_p
     _agree(committed, np.array(fresh["params"]), history)
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 @pytest.mark.timeout(TIME_LIMIT)
 def test_ctrl_c_stops_every_process(tmp_path):
     run_id = uuid.uuid4().hex
@@ -118,12 +125,21 @@ def test_ctrl_c_stops_every_process(tmp_path):
                                 cwd=tmp_path)
     lines = []
     try:
-        for line in launcher.stdout:  # wait until the SuperLink, the SuperNodes and the ServerApp are all up
+        for line in launcher.stdout:  # wait until the SuperLink and the SuperNodes are up ...
             lines.append(line)
-            if "initial model" in line or "FAILED" in line:
+            if "SuperNodes up" in line or "FAILED" in line:
                 break
-        assert any("initial model" in line for line in lines), "".join(lines)
-        assert len(processes_of_run(run_id)) >= 7, "the SuperLink, five SuperNodes and the launcher should be running"
+        assert any("SuperNodes up" in line for line in lines), "".join(lines)
+        # ... and `flwr run` has started the ServerApp: every kind of process a run has before its first
+        # round is then alive. Interrupting here, rather than after the ServerApp's first evaluation,
+        # saves about 20 s on a loaded machine and stops the same processes.
+        deadline = time.monotonic() + 180
+        while not any("flwr-serverapp" in _cmdline(pid) for pid in processes_of_run(run_id)):
+            assert launcher.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        running = [_cmdline(pid) for pid in processes_of_run(run_id)]
+        assert len(running) >= 9, f"launcher, SuperLink, 5 SuperNodes, flwr run and the ServerApp expected: {running}"
+        assert any("flwr run" in cmd for cmd in running), running
         launcher.send_signal(signal.SIGINT)
         rest, _ = launcher.communicate(timeout=60)
     finally:
@@ -133,13 +149,6 @@ def test_ctrl_c_stops_every_process(tmp_path):
     assert "interrupted" in rest
     assert not _wait_gone(run_id), "processes left behind after Ctrl-C"
     assert not (tmp_path / "r.json").exists()
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
 
 
 @pytest.mark.timeout(TIME_LIMIT)
