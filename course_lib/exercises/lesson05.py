@@ -209,7 +209,8 @@ def _gain_values() -> dict[str, float]:
     own = [fl.accuracy(p, Xk, yk) for p, (Xk, yk) in zip(local, clients)]
     worst = int(np.argmin(held_out))
     return {"gain": federated - held_out[worst], "best": federated - max(held_out),
-            "own": federated - own[worst], "mean": federated - float(np.mean(held_out))}
+            "own": federated - own[worst], "mean": federated - float(np.mean(held_out)),
+            "rounded": round(federated, 3) - round(held_out[worst], 3)}
 
 
 def _gain_mistakes() -> list[tuple[float, str]]:
@@ -222,6 +223,11 @@ def _gain_mistakes() -> list[tuple[float, str]]:
         (v["own"], "you scored the local model on its own hospital's training patients: score every model on the "
                    "common held-out set (X_test, y_test), or the comparison is not fair."),
         (v["mean"], "that is the gain over the average local model; take the worst one (min)."),
+    ] + [
+        (rounded, "close: that is the gain from rounded accuracies (as printed, or rounded by hand). Compute it "
+                  "from the unrounded values, e.g. history['accuracy'].iloc[-1] and fl.accuracy(...).")
+        for rounded in (v["rounded"], round(v["gain"], 3), round(v["gain"], 4))
+        if abs(rounded - v["gain"]) > 1e-9
     ]
 
 
@@ -283,6 +289,13 @@ local_models = [fl.local_train(np.zeros(11), Xk, yk, epochs=200, learning_rate=1
 worst = min(fl.accuracy(p, X_test, y_test) for p in local_models)
 _, history = fl.fedavg(clients, test=(X_test, y_test))
 gain = 100 * (history["accuracy"].iloc[-1] - worst)
+""",
+        """
+clients = fl.partition(X, y, hospitals)
+local_models = [fl.local_train(np.zeros(11), Xk, yk, epochs=200, learning_rate=1.0) for Xk, yk in clients]
+worst = min(fl.accuracy(p, X_test, y_test) for p in local_models)
+_, history = fl.fedavg(clients, test=(X_test, y_test))
+gain = round(history["accuracy"].iloc[-1], 3) - round(worst, 3)        # the printed, rounded accuracies
 """,
     ],
     known_errors=[("must hold 11 values", "the parameters are 10 weights plus the intercept: np.zeros(X.shape[1] + 1).")],
