@@ -141,6 +141,27 @@ def my_weighted_average(updates, sizes):
     ],
     mistakes=[
         """
+import numpy as np
+def my_weighted_average(updates, sizes):
+    if len(updates) != len(sizes):
+        raise ValueError("one size per update")
+    sizes = np.asarray(sizes, dtype=float)
+    if (sizes < 0).any() or sizes.sum() == 0:
+        raise ValueError("sizes must be >= 0 and not all 0")
+    return (sizes * np.stack(updates)).sum(axis=0) / sizes.sum()    # sizes not turned into a column
+""",
+        """
+import numpy as np
+def my_weighted_average(updates, sizes):
+    if len(updates) != len(sizes):
+        raise ValueError("one size per update")
+    if any(s < 0 for s in sizes):
+        raise ValueError("sizes must be >= 0")
+    total = sum(sizes)
+    weights = [s / total for s in sizes]                 # all-zero sizes: ZeroDivisionError
+    return sum(w * np.asarray(u, dtype=float) for w, u in zip(weights, updates))
+""",
+        """
 def my_weighted_average(updates, sizes):
     if len(sizes) != len(updates) or min(sizes) < 0 or sum(sizes) == 0:
         raise ValueError("bad sizes")
@@ -298,7 +319,6 @@ _, history = fl.fedavg(clients, test=(X_test, y_test))
 gain = round(history["accuracy"].iloc[-1], 3) - round(worst, 3)        # the printed, rounded accuracies
 """,
     ],
-    known_errors=[("must hold 11 values", "the parameters are 10 weights plus the intercept: np.zeros(X.shape[1] + 1).")],
     explanation="A model trained on one skewed hospital transfers badly to the others' patients; the federation "
                 "gives that hospital a model as good as pooled training without receiving a single record.",
 )
@@ -606,8 +626,6 @@ def my_clip(update, max_norm):
     return update * min(1.0, max_norm / norm) if norm > 0 else update
 """,
     ],
-    known_errors=[("RuntimeWarning", "the zero update has norm 0: return it unchanged instead of dividing."),
-                  ("invalid value encountered", "the zero update has norm 0: return it unchanged instead of dividing.")],
     explanation="Scaling by min(1, S / ||u||) bounds every client's influence on the sum by S (its sensitivity) "
                 "while keeping the direction of its update.",
 )
