@@ -50,8 +50,8 @@ model = GradientBoostingClassifier(n_estimators=100, max_depth=2, learning_rate=
 model.fit(X_train, y_train)
 explainer = shap.TreeExplainer(model)
 shap_test = explainer(X_test)
-forest = RandomForestClassifier(n_estimators=100, max_depth=6, random_state=0, n_jobs=1).fit(X_train, y_train)
-forest_explanation = shap.TreeExplainer(forest)(X_test)
+forest = RandomForestClassifier(n_estimators=50, max_depth=6, random_state=0, n_jobs=1).fit(X_train, y_train)
+forest_explanation = shap.TreeExplainer(forest)(X_test.iloc[:200])
 """
 
 #: The context of every problem: the notebook's objects, built once (training takes seconds).
