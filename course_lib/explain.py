@@ -19,8 +19,8 @@ read top to bottom:
    scikit-learn permutes one column at a time, so two features that carry the same
    information (glucose tracks HbA1c) each look unimportant; permuting them as one group
    shows what the pair is worth (Molnar, *Interpretable Machine Learning*, 2nd ed., 2022,
-   section 8.5; Hooker, Mentch & Zhou, *Unrestricted permutation forces extrapolation*,
-   Statistics and Computing 31, 2021).
+   chapter "Permutation Feature Importance"; Hooker, Mentch & Zhou, *Unrestricted
+   permutation forces extrapolation*, Statistics and Computing 31, 2021).
 
 LIME (Ribeiro, Singh & Guestrin, *"Why Should I Trust You?"*, KDD 2016) comes from the
 ``lime`` package; the lesson measures how its answer moves with its seed and kernel width.
