@@ -58,8 +58,8 @@ forest_explanation = shap.TreeExplainer(forest)(X_test.iloc[:200])
 _SETUP = """
 import numpy as np
 from course_lib.exercises.lesson08 import notebook_objects
-model, X_test, shap_test, forest, forest_explanation = notebook_objects(
-    "model", "X_test", "shap_test", "forest", "forest_explanation")
+model, X_train, X_test, shap_test, forest, forest_explanation = notebook_objects(
+    "model", "X_train", "X_test", "shap_test", "forest", "forest_explanation")
 """
 
 #: The patient of Q1 and Q2 (a row of the held-out set, not the lecture's patient).
@@ -117,7 +117,31 @@ def _q1_mistakes() -> list[tuple[float, str]]:
                                                 "risk, keep its sign."),
         (1 - _sigmoid(log_odds), "that is the probability of NOT being readmitted: the log-odds are of class 1."),
         (_sigmoid(base), "that is the base value as a probability (an average patient), not this patient."),
-    ]
+        (math.exp(log_odds), "that is exp(log-odds), the ODDS p / (1 - p), not the probability: the sigmoid divides "
+                             "by one more term."),
+    ] + _q1_other_rows(log_odds)
+
+
+def _q1_other_rows(log_odds: float) -> list[tuple[float, str]]:
+    """Wrong-row and wrong-model answers: the right computation applied to the wrong explanation."""
+    ctx = _context()
+    totals = np.asarray(ctx["shap_test"].base_values, dtype=float) + ctx["shap_test"].values.sum(axis=1)
+    wrong: list[tuple[float, str]] = []
+    # A number typed from a printout: right to a few decimals, not computed.
+    probability = _sigmoid(log_odds)
+    for digits in (2, 3, 4):
+        wrong.append((round(probability, digits), f"that is the right probability rounded to {digits} decimals: "
+                                                  "compute it from patient_explanation instead of typing a number."))
+    forest = ctx["forest_explanation"][PATIENT, :, 1]
+    wrong.append((float(forest.base_values) + float(forest.values.sum()),
+                  "that is the random FOREST's probability (forest_explanation, explained in probability); Q1 is "
+                  "about the gradient-boosting explanation, shap_test, which is in log-odds."))
+    wrong.append((_sigmoid(float(totals[0])), "that is patient 0's probability (the old [0] indexing): use "
+                                              "patient_explanation, patient 7's explanation."))
+    wrong += [(_sigmoid(float(t)), f"that is the probability of held-out patient {row}, not of patient {PATIENT}: "
+                                   "use patient_explanation.")
+              for row, t in enumerate(totals) if row not in (0, PATIENT)]
+    return wrong
 
 
 q1 = ValueProblem(
@@ -143,6 +167,10 @@ probability_7 = 1 / (1 + np.exp(-z))
         "z = patient_explanation.base_values + np.abs(patient_explanation.values).sum()\n"
         "probability_7 = 1 / (1 + np.exp(-z))",
         "probability_7 = 1 / (1 + np.exp(-patient_explanation.base_values)) + patient_explanation.values.sum()",
+        "probability_7 = np.exp(patient_explanation.base_values + patient_explanation.values.sum())",
+        "z = shap_test[0].base_values + shap_test[0].values.sum()\nprobability_7 = 1 / (1 + np.exp(-z))",
+        "z = shap_test[7].base_values + shap_test[7].values.sum()\nprobability_7 = round(float(1 / (1 + np.exp(-z))), 3)",
+        "one = forest_explanation[7, :, 1]\nprobability_7 = one.base_values + one.values.sum()",
     ],
     alternatives=[
         "from scipy.special import expit\n"
@@ -191,6 +219,12 @@ def _check_positive_class(answer: Any) -> str:
         raise Incorrect("these contributions are the mirror image of the right ones: you selected class 0 "
                         "(not readmitted). For a binary forest the two classes' SHAP values are opposite; "
                         "the positive class is index 1.")
+    boosting = ctx["shap_test"]
+    if not np.allclose(values, want_values) and values.shape == boosting.values.shape[1:] and any(
+        np.allclose(values, boosting.values[row]) for row in range(boosting.values.shape[0])
+    ):
+        raise Incorrect("this is the gradient-boosting model's explanation (shap_test: one output, in log-odds); "
+                        "Q2 asks for the random forest's, forest_explanation, which has one output per class.")
     if not np.allclose(values, want_values):
         for row in range(n_rows):
             if np.allclose(values, full.values[row, :, 1]):
@@ -211,8 +245,12 @@ q2 = CustomProblem(
     checker=_check_positive_class,
     hints=[
         "For a random forest SHAP 0.51 explains both classes: forest_explanation has shape "
-        "(patients, features, 2). Select one patient and class 1 (readmitted) in one indexing step.",
-        "An Explanation is indexed like an array: forest_explanation[7, :, 1] for patient 7.",
+        "(patients, features, 2). You need one patient, all features and class 1 (readmitted), and the result "
+        "must still be an Explanation (not its .values), so that the base value comes along.",
+        "An Explanation is indexed like a NumPy array, one index per axis: [patient, feature, class]; a colon "
+        "keeps every feature.",
+        "For example forest_explanation[0, :, 0] is patient 0, every feature, class 0 (not readmitted). Change "
+        "the patient and the class.",
     ],
     reference="positive_7 = forest_explanation[7, :, 1]",
     mistakes=[
@@ -222,6 +260,8 @@ q2 = CustomProblem(
         "positive_7 = forest_explanation[7][0]",
         "positive_7 = forest_explanation.values[7, :, 1]",
         "positive_7 = forest_explanation[0, :, 1]",
+        "positive_7 = shap_test[7]",
+        "positive_7 = forest_explanation[[7], :, 1]",
     ],
     alternatives=[
         "positive_7 = forest_explanation[:, :, 1][7]",
@@ -263,7 +303,27 @@ def _q3_mistakes() -> list[tuple[float, str]]:
     recursion = partial_dependence(model, X, ["age"], custom_values={"age": [50.0, 80.0]}, method="recursion")
     recursion_effect = float(recursion["average"][0][1] - recursion["average"][0][0])
     patient0 = _average_at(model, X.iloc[[0]], "age", 80.0) - _average_at(model, X.iloc[[0]], "age", 50.0)
+    train = ctx["X_train"]
+    on_train = _average_at(model, train, "age", 80.0) - _average_at(model, train, "age", 50.0)
+    plotted = X.sample(200, random_state=0)          # the 200 patients of the notebook's PDP/ICE figure
+    on_plotted = _average_at(model, plotted, "age", 80.0) - _average_at(model, plotted, "age", 50.0)
+    sigmoid_of_mean = (_sigmoid(_average_at(model, X, "age", 80.0, "decision"))
+                       - _sigmoid(_average_at(model, X, "age", 50.0, "decision")))
+    at_80, at_50 = _average_at(model, X, "age", 80.0), _average_at(model, X, "age", 50.0)
+    changed_80, changed_50 = X.assign(age=80.0), X.assign(age=50.0)
+    decisions = float(model.predict(changed_80).mean() - model.predict(changed_50).mean())
     return [
+        (on_train, "that averages over the TRAINING patients (X_train); the question asks for the held-out "
+                   "patients, X_test."),
+        (on_plotted, "that averages over the 200 patients of the PDP/ICE figure; the question asks for all "
+                     "held-out patients, X_test."),
+        (sigmoid_of_mean, "you averaged log-odds and then applied the sigmoid: the probability of the average "
+                          "log-odds is not the average probability. Average the probabilities themselves."),
+        (100 * _q3_expected(), "that is in percentage points; give the change in probability (between 0 and 1)."),
+        (at_80 / at_50, "that is a ratio (a relative risk); the rise of a curve is a difference of its two points."),
+        (at_80, "that is the curve's value at 80 alone; the question asks for its rise from 50 to 80."),
+        (decisions, "that averages the 0/1 decisions of predict(), not predicted probabilities: use "
+                    "predict_proba(...)[:, 1]."),
         (observed, "you compared the patients who ARE 80 with those who ARE 50: different people, with different "
                    "diagnoses and admissions (a conditional comparison). Partial dependence gives the SAME patients "
                    "age 80, then age 50, and compares the averages."),
@@ -315,6 +375,15 @@ from sklearn.inspection import partial_dependence
 result = partial_dependence(model, X_test, ["age"], custom_values={"age": [50.0, 80.0]})
 age_effect = result["average"][0][1] - result["average"][0][0]
 """,
+        """
+age_effect = model.predict_proba(X_train.assign(age=80.0))[:, 1].mean() - model.predict_proba(X_train.assign(age=50.0))[:, 1].mean()
+""",
+        """
+at_80, at_50 = X_test.copy(), X_test.copy()
+at_80["age"], at_50["age"] = 80.0, 50.0
+age_effect = 1 / (1 + np.exp(-model.decision_function(at_80).mean())) - 1 / (1 + np.exp(-model.decision_function(at_50).mean()))
+""",
+        "age_effect = (model.predict(X_test.assign(age=80.0)).mean() - model.predict(X_test.assign(age=50.0)).mean())",
     ],
     alternatives=[
         """
@@ -327,6 +396,11 @@ age_effect = result["average"][0][1] - result["average"][0][0]
 def average_risk(age):
     return model.predict_proba(X_test.assign(age=float(age)))[:, 1].mean()
 age_effect = average_risk(80) - average_risk(50)
+""",
+        """
+ice_80 = model.predict_proba(X_test.assign(age=80))[:, 1]     # one ICE point per patient
+ice_50 = model.predict_proba(X_test.assign(age=50))[:, 1]
+age_effect = float(np.mean(ice_80 - ice_50))                 # the mean of the ICE rises is the PD rise
 """,
     ],
     explanation="The same patients, aged 80 instead of 50, have on average this much higher predicted risk: a "
@@ -351,10 +425,14 @@ q4 = ReflectionProblem(
     reference="",
     discussion=(
         "A refusal decided solely by the model, with a legal or similarly significant effect, falls under Art. 22: "
-        "the lender may rely on it only under an exception (contract, law, explicit consent) and must then let the "
-        "applicant obtain human intervention, express their point of view and contest the decision (Art. 22(3)); "
-        "Articles 13-15 require meaningful information about the logic involved; Recital 71 adds, as guidance, an "
-        "explanation of the decision reached after assessment. A useful answer to the applicant is a short, "
+        "the lender may rely on it only under an exception of Art. 22(2) (necessary for the contract, authorised by "
+        "law, or explicit consent); under the contract and consent exceptions it must at least let the applicant "
+        "obtain human intervention, express their point of view and contest the decision (Art. 22(3)), and under "
+        "the law exception the law itself must lay down suitable safeguards. Arts. 13(2)(f), 14(2)(g) and 15(1)(h) "
+        "require meaningful information about the logic involved and the significance and envisaged consequences; "
+        "Recital 71 adds, as non-binding guidance, the right to obtain an explanation of the decision reached after "
+        "such assessment. If the lender relies strongly on a score bought from a credit agency, the scoring itself "
+        "can be the automated decision (CJEU, C-634/21 SCHUFA, 2023). A useful answer to the applicant is a short, "
         "truthful list of the factors that weighed most, in words (high debt ratio, recent late payments), with "
         "what could change the outcome, plus the route to a human reviewer. Read the explanation critically before "
         "sending it: if zip_area appears, the model is using a proxy for group and the decision may be "
