@@ -69,9 +69,23 @@ def _normalise(code: str) -> str:
 
 
 def _solution_lines(problem: Problem) -> list[str]:
-    """The reference's lines that carry the answer (not its signature, imports or blank lines)."""
+    """The reference's lines that carry the answer (not its signature, imports or blank lines).
+
+    Names the student is given (the answer's name, every name the setup defines, string
+    literals such as column names) are taken out: feedback may say `forest_explanation` or
+    "research_consent" without giving the solution away.
+    """
+    given = {problem.answer_name, *re.findall(r"\b([A-Za-z_]\w{3,})\s*=", problem.setup)}
     lines = [_normalise(line) for line in problem.solution_code().splitlines()]
-    return [line for line in lines if line and not line.startswith(("def", "import", "from"))]
+    kept = []
+    for line in lines:
+        if not line or line.startswith(("def", "import", "from")):
+            continue
+        for name in sorted(given, key=len, reverse=True):
+            line = re.sub(rf"\b{re.escape(name)}\b", "", line)
+        line = re.sub(r'"[^"]*"', '""', line)  # a column name in the feedback is not the solution
+        kept.append(line)
+    return kept
 
 
 def _share_given_away(lines: list[str], feedback: str) -> float:

@@ -268,8 +268,6 @@ q2 = CustomProblem(
         "positive_7 = forest_explanation[7, ..., 1]",
         "positive_7 = forest_explanation[7][:, 1]",
     ],
-    known_errors=[("IndexError", "an index out of range: the class index is 0 or 1, the patient index below "
-                                 "len(X_test).")],
     explanation="Index the Explanation [patient, :, class]: the base value and feature names follow, and "
                 "shap.plots.waterfall(positive_7) now works.",
 )
