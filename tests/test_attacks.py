@@ -408,3 +408,12 @@ def test_file_helpers_reject_bad_input(tmp_path, call, error, text):
     path.write_bytes(b"x")
     with pytest.raises(error, match=text):
         call(path, Ed25519PrivateKey.generate())
+
+
+def test_per_example_loss_refuses_labels_the_model_does_not_know(toy):
+    X, y = toy
+    only_ones = DecisionTreeClassifier().fit(X[:20], np.ones(20, dtype=int))
+    with pytest.raises(ValueError, match="does not know"):
+        attacks.per_example_loss(only_ones, X[:5], [0, 1, 1, 1, 1])
+    with pytest.raises(ValueError, match="same length"):
+        attacks.per_example_loss(only_ones, X[:5], [1, 1])
