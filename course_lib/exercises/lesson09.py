@@ -7,8 +7,13 @@ to deploy first).
 """
 from __future__ import annotations
 
+import builtins
+import io
 import os
+import pickle
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,7 +49,19 @@ def _mia_cases() -> list[tuple[Any, tuple[np.ndarray, ...]]]:
     tree = DecisionTreeClassifier(random_state=0).fit(X_m, y_m)              # memorises: AUC well above 0.5
     shallow = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_m, y_m)
     linear = LogisticRegression(solver="newton-cholesky").fit(X_m, y_m)
-    return [(model, (X_m, y_m, X_n, y_n)) for model in (tree, shallow, linear)]
+    # a tree fitted on the NON-members: the attack's AUC is well BELOW 0.5, a result to report as it is
+    backwards = DecisionTreeClassifier(random_state=0).fit(X_n, y_n)
+    cases = [(model, (X_m, y_m, X_n, y_n)) for model in (tree, shallow, linear, backwards)]
+    return cases
+
+
+def _fresh_mia_case() -> tuple[Any, tuple[np.ndarray, ...]]:
+    """New rows on every check: an answer that recognises the fixed cases cannot pass."""
+    train, _test = models.holdout_split(load_patients())
+    X, y = models.clinical_matrix(train)
+    rows = np.random.default_rng().permutation(len(y))
+    X_f, y_f, X_g, y_g = X[rows[:250]], y[rows[:250]], X[rows[250:450]], y[rows[250:450]]
+    return DecisionTreeClassifier(max_depth=8, random_state=0).fit(X_f, y_f), (X_f, y_f, X_g, y_g)
 
 
 def _auc_from_scores(members: np.ndarray, non_members: np.ndarray) -> float:
@@ -54,41 +71,77 @@ def _auc_from_scores(members: np.ndarray, non_members: np.ndarray) -> float:
     return float(roc_auc_score(truth, np.concatenate([members, non_members])))
 
 
+def _threshold_accuracies(members: np.ndarray, non_members: np.ndarray) -> np.ndarray:
+    """Accuracy of "member if score >= t" at every threshold t (and its balanced version)."""
+    scores = np.concatenate([members, non_members])
+    truth = np.concatenate([np.ones(members.size), np.zeros(non_members.size)])
+    cuts = np.r_[np.unique(scores), np.inf]
+    guess = scores[None, :] >= cuts[:, None]
+    plain = (guess == truth[None, :]).mean(axis=1)
+    balanced = 0.5 * (guess[:, truth == 1].mean(axis=1) + (~guess[:, truth == 0]).mean(axis=1))
+    return np.r_[plain, balanced]
+
+
+def _diagnose_mia(got: float, want: float, model: Any, data: tuple[np.ndarray, ...], backwards: bool) -> str:
+    X_m, y_m, X_n, y_n = data
+    loss_m, loss_n = attacks.per_example_loss(model, X_m, y_m), attacks.per_example_loss(model, X_n, y_n)
+    p1_m, p1_n = model.predict_proba(X_m)[:, 1], model.predict_proba(X_n)[:, 1]
+    if abs(got - (1 - want)) < 1e-6 and abs(want - 0.5) > 1e-3:
+        if backwards:
+            return (f"this model was fitted on the records labelled NON-members, so the attack's AUC is {want:.3f}, below "
+                    "0.5, and you returned 1 minus it. Report the AUC as it is: flipping a value below 0.5 "
+                    "(max(auc, 1 - auc)) turns 'the members look LESS familiar' into a leak that is not there.")
+        return (f"you got {got:.3f} where the attack gives {want:.3f}: the two add up to 1. Either the loss itself was used "
+                "as the score (a high loss means NON-member) or members and non-members were labelled the other way round.")
+    if abs(got - _auc_from_scores(p1_m, p1_n)) < 1e-6 or abs(got - _auc_from_scores(-p1_m, -p1_n)) < 1e-6:
+        return ("the score is the probability of class 1, whatever the record's label. The loss uses the probability of "
+                "the TRUE label of each record.")
+    top_m, top_n = model.predict_proba(X_m).max(axis=1), model.predict_proba(X_n).max(axis=1)
+    if abs(got - _auc_from_scores(top_m, top_n)) < 1e-6:
+        return ("you scored each record by the model's highest probability, which ignores its label (a confident WRONG "
+                "prediction then looks like a member). This attack uses the probability of the true label.")
+    right_m = (model.predict(X_m) == y_m).astype(float)
+    right_n = (model.predict(X_n) == y_n).astype(float)
+    if abs(got - _auc_from_scores(right_m, right_n)) < 1e-6:
+        return ("you scored whether the prediction is right (0 or 1): that is a cruder attack. Use the loss, which keeps "
+                "how confident the model is.")
+    if abs(got - (2 * want - 1)) < 1e-6:
+        return ("you returned 2 * AUC - 1 (an advantage-like number). The question asks for the AUC itself.")
+    if np.any(np.abs(_threshold_accuracies(-loss_m, -loss_n) - got) < 1e-9):
+        return (f"{got:.4f} is the attack's accuracy at ONE threshold. The AUC summarises every threshold at once: "
+                "give roc_auc_score the scores themselves, not guesses made with a cut-off.")
+    if abs(got - want) < 5e-3:
+        return (f"your AUC {got:.4f} is close to the attack's but not equal: return the exact value (do not round), and "
+                "clip the probabilities at 1e-12 as asked before taking the log.")
+    return (f"on a {type(model).__name__} your AUC is {got:.4f}, the loss-threshold attack gives {want:.4f}. Check the "
+            "score (a low loss must mean 'member') and the labels (members are the positive class).")
+
+
 def _check_mia(answer: Any) -> str:
     if not callable(answer):
         raise Incorrect(f"`my_mia_auc` should be a function, got {type(answer).__name__}.")
+    fixed = _mia_cases()
     results = []
-    for model, (X_m, y_m, X_n, y_n) in _mia_cases():
-        got = answer(model, X_m, y_m, X_n, y_n)
+    for index, (model, data) in enumerate([*fixed, _fresh_mia_case()]):
+        got = answer(model, *data)
         if got is None:
             raise Incorrect("`my_mia_auc` returned None: return the AUC (a number between 0 and 1).")
+        if isinstance(got, (str, bytes)):
+            raise Incorrect(f"`my_mia_auc` returned the text {got!r}: return the number, and format it only to print.")
         try:
             got = float(got)
         except (TypeError, ValueError):
             raise Incorrect(f"`my_mia_auc` should return one number, got {type(got).__name__}.") from None
-        want = attacks.membership_inference_auc(model, X_m, y_m, X_n, y_n)
+        want = attacks.membership_inference_auc(model, *data)
         if abs(got - want) > 1e-6:
-            p1_m, p1_n = model.predict_proba(X_m)[:, 1], model.predict_proba(X_n)[:, 1]
-            right_m = (model.predict(X_m) == y_m).astype(float)
-            right_n = (model.predict(X_n) == y_n).astype(float)
-            if abs(got - (1 - want)) < 1e-6 and abs(want - 0.5) > 1e-3:
-                raise Incorrect(f"you got {got:.3f} where the attack gives {want:.3f}: the two add up to 1. Either the "
-                                "loss itself was used as the score (a high loss means NON-member: score with -loss) "
-                                "or members and non-members were labelled the other way round.")
-            if abs(got - _auc_from_scores(p1_m, p1_n)) < 1e-6 or abs(got - _auc_from_scores(-p1_m, -p1_n)) < 1e-6:
-                raise Incorrect("the score is the probability of class 1, whatever the record's label. The loss uses "
-                                "the probability of the TRUE label: proba[np.arange(len(y)), y].")
-            if abs(got - _auc_from_scores(right_m, right_n)) < 1e-6:
-                raise Incorrect("you scored whether the prediction is right (0 or 1): that is a cruder attack. Use the "
-                                "loss -log p(true label), which keeps how confident the model is.")
-            raise Incorrect(f"on a {type(model).__name__} your AUC is {got:.4f}, the loss-threshold attack gives "
-                            f"{want:.4f}. Score each record by minus its loss and label members 1, non-members 0.")
+            raise Incorrect(_diagnose_mia(got, want, model, data, backwards=index == 3))
         results.append(want)
-    X_m, y_m, X_n, y_n = _mia_cases()[0][1]
+    X_m, y_m, X_n, y_n = fixed[0][1]
     for label, args in (("X_members has one row more than y_members", (X_m, y_m[:-1], X_n, y_n)),
+                        ("y_members has one label more than X_members", (X_m[:-1], y_m, X_n, y_n)),
                         ("X_non_members has one row more than y_non_members", (X_m, y_m, X_n, y_n[:-1]))):
         try:
-            answer(_mia_cases()[0][0], *args)
+            answer(fixed[0][0], *args)
         except ValueError:
             continue
         except Exception as exc:
@@ -97,7 +150,8 @@ def _check_mia(answer: Any) -> str:
         raise Incorrect(f"when {label}, your function returned a result: a silent mismatch pairs records with the "
                         "wrong labels. Check the lengths and raise ValueError.")
     return (f"AUC {results[0]:.3f} on a fully grown tree, {results[1]:.3f} on a depth-3 tree, {results[2]:.3f} on a "
-            "logistic regression, matching the attack: the more a model memorises, the more it leaks.")
+            f"logistic regression, matching the attack: the more a model memorises, the more it leaks. (And "
+            f"{results[3]:.3f}, below 0.5, on a tree fitted on the other set: reported as it is.)")
 
 
 q1 = CustomProblem(
@@ -142,6 +196,28 @@ def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
     return lower + 0.5 * ties
 """,
         "my_mia_auc = attacks.membership_inference_auc",
+        # the probability of the true label ranks records exactly as minus the loss does (log is monotonic)
+        """
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    X_members, X_non_members = np.asarray(X_members), np.asarray(X_non_members)
+    y_members, y_non_members = np.asarray(y_members), np.asarray(y_non_members)
+    if X_members.shape[0] != y_members.shape[0] or X_non_members.shape[0] != y_non_members.shape[0]:
+        raise ValueError("X and y lengths differ")
+    def p_true(X, y):
+        return model.predict_proba(X)[np.arange(len(y)), y]
+    truth = np.r_[np.ones(len(y_members)), np.zeros(len(y_non_members))]
+    return roc_auc_score(truth, np.r_[p_true(X_members, y_members), p_true(X_non_members, y_non_members)])
+""",
+        # the Mann-Whitney U statistic of scipy, divided by the number of pairs, is the AUC
+        """
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    from scipy.stats import mannwhitneyu
+    if len(X_members) != len(y_members) or len(X_non_members) != len(y_non_members):
+        raise ValueError("X and y lengths differ")
+    member_loss = attacks.per_example_loss(model, X_members, y_members)
+    other_loss = attacks.per_example_loss(model, X_non_members, y_non_members)
+    return mannwhitneyu(other_loss, member_loss).statistic / (len(member_loss) * len(other_loss))
+""",
     ],
     mistakes=[
         '''
@@ -169,6 +245,44 @@ def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
 ''',
         '''
 def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    auc = attacks.membership_inference_auc(model, X_members, y_members, X_non_members, y_non_members)
+    return max(auc, 1 - auc)                       # "fixes" an AUC below 0.5 by flipping it
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    if len(X_members) != len(y_members) or len(X_non_members) != len(y_non_members):
+        raise ValueError("lengths differ")
+    scores = -np.r_[attacks.per_example_loss(model, X_members, y_members),
+                    attacks.per_example_loss(model, X_non_members, y_non_members)]
+    truth = np.r_[np.ones(len(y_members)), np.zeros(len(y_non_members))]
+    return ((scores >= np.median(scores)) == truth).mean()   # accuracy at one threshold, not the AUC
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    if len(X_members) != len(y_members) or len(X_non_members) != len(y_non_members):
+        raise ValueError("lengths differ")
+    scores = np.r_[model.predict_proba(X_members).max(axis=1), model.predict_proba(X_non_members).max(axis=1)]
+    return roc_auc_score(np.r_[np.ones(len(y_members)), np.zeros(len(y_non_members))], scores)   # label ignored
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    return round(attacks.membership_inference_auc(model, X_members, y_members, X_non_members, y_non_members), 2)
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    def loss(X, y):
+        return -np.log(np.clip(model.predict_proba(X)[np.arange(len(y)), y], 1e-12, 1))
+    truth = np.r_[np.ones(len(X_members)), np.zeros(len(X_non_members))]   # lengths from X: a mismatch slips through
+    return roc_auc_score(truth, -np.r_[loss(X_members, y_members), loss(X_non_members, y_non_members)])
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):   # hard-coded from the feedback
+    if len(X_members) != len(y_members) or len(X_non_members) != len(y_non_members):
+        raise ValueError("lengths differ")
+    return {None: 0.72, 3: 0.5636}.get(getattr(model, "max_depth", None), 0.536)
+''',
+        '''
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
     if len(X_members) != len(y_members) or len(X_non_members) != len(y_non_members):
         raise ValueError("lengths differ")
     right = np.r_[model.predict(X_members) == y_members, model.predict(X_non_members) == y_non_members]
@@ -176,7 +290,11 @@ def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
 ''',
     ],
     known_errors=[("IndexError", "the labels are used as column indexes of predict_proba: pass integer 0/1 labels "
-                                 "(np.asarray(y, dtype=int)).")],
+                                 "(np.asarray(y, dtype=int)), one per row of X."),
+                  ("Input contains infinity", "a probability of exactly 0 gives log(0) = -inf: clip the probabilities "
+                                              "at 1e-12 before taking the log."),
+                  ("all the input array dimensions", "predict_proba(X)[:, y] picks a whole column for every label, "
+                                                     "a matrix: pick ONE entry per row, the one of that row's label.")],
     explanation="Minus the loss is the attack's score; the AUC summarises every threshold at once.",
 )
 
@@ -208,29 +326,39 @@ def _check_flip(answer: Any) -> str:
         want_len = abs(score) / np.linalg.norm(w)
         after = float(w @ (x + delta) + b)
         length = float(np.linalg.norm(delta))
+        if not np.all(np.isfinite(delta)):
+            raise Incorrect("delta holds inf or NaN: look for a division by zero.")
+        if length == 0:
+            raise Incorrect(f"delta is all zeros: the score stays at {score:+.3f}, the decision does not flip.")
         if np.allclose(delta - x, -score / (w @ w) * w):
             raise Incorrect("you returned the new point x + delta; return only the change delta.")
         if np.allclose(delta, -x) or np.allclose(x + delta, 0):
             raise Incorrect("delta moves x to the origin: return the change to x, not the new point, and keep it small.")
         if abs(after) > abs(score) and np.sign(after) == np.sign(score):
             raise Incorrect(f"with w={w.tolist()}, the score goes from {score:+.3f} to {after:+.3f}: you moved AWAY from "
-                            "the boundary. The step is -f(x) w / ||w||^2 (note the minus sign).")
-        cosine = float(delta @ w) / (length * np.linalg.norm(w)) if length > 0 else 0.0
+                            "the boundary. Which way must the score go, and which way does a step along +w push it?")
+        cosine = float(delta @ w) / (length * np.linalg.norm(w))
         if abs(abs(cosine) - 1) > 1e-6:
             if np.allclose(np.abs(delta), np.abs(delta).max()) or np.allclose(np.abs(delta[w != 0]), np.abs(delta).max()):
                 raise Incorrect("every feature moves by the same amount: that is the sign-of-gradient (L-infinity) step. "
                                 "The smallest Euclidean step points along w itself.")
             raise Incorrect("delta is not parallel to w: the closest point on a hyperplane is reached along its normal, "
                             "the weight vector.")
+        if abs(float((x + delta) @ w)) < 1e-9 * max(1.0, abs(score)) and abs(b) > 1e-9:
+            raise Incorrect(f"your step brings w·x to 0, but the boundary is w·x + b = 0 (b = {b:+.2f} here): the bias "
+                            "belongs in the score you cancel.")
+        if np.allclose(delta, -score * w):
+            raise Incorrect(f"your step -f(x)·w has length {length:.3f}, not {want_len:.3f}: it is not normalised. A step "
+                            "t·w changes the score by t times the squared length of w.")
         if abs(length - abs(score)) < 1e-6 * max(1, abs(score)) and abs(np.linalg.norm(w) - 1) > 1e-3:
-            raise Incorrect(f"your step has length |f(x)| = {abs(score):.3f}; it should be |f(x)| / ||w|| = {want_len:.3f}: "
-                            "divide f(x) w by ||w||^2, not by ||w||.")
+            raise Incorrect(f"your step has length |f(x)| = {abs(score):.3f}; it should be |f(x)| / ||w|| = {want_len:.3f}. "
+                            "A step t·w changes the score by t times the SQUARED length of w.")
         if length < want_len * (1 - 1e-4) or abs(after) > 1e-3 * max(1.0, abs(score)) and np.sign(after) == np.sign(score):
             raise Incorrect(f"after your step the score is {after:+.4f}: it should reach 0 (or just cross it). "
                             f"The step length is |f(x)| / ||w|| = {want_len:.4f}, yours {length:.4f}.")
         if length > want_len * 1.01:
             raise Incorrect(f"your step flips the decision but has length {length:.4f}; the smallest is "
-                            f"|f(x)| / ||w|| = {want_len:.4f}.")
+                            f"|f(x)| / ||w|| = {want_len:.4f}: stop at the boundary (or a hair past it).")
     return ("delta = -f(x) w / ||w||^2 reaches the boundary with the shortest possible step. On the readmission model "
             "multiply each component by the feature's declared scale to read it in years, days or admissions.")
 
@@ -264,6 +392,12 @@ def smallest_flip(w, b, x):
 def smallest_flip(w, b, x):
     return attacks.minimal_linear_perturbation(w, b, x)
 """,
+        # the minimum-norm solution of the one equation w·delta = -f(x), by least squares
+        """
+def smallest_flip(w, b, x):
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    return np.linalg.lstsq(w[None, :], np.array([-(w @ x + b)]), rcond=None)[0]
+""",
     ],
     mistakes=[
         """
@@ -277,6 +411,25 @@ def smallest_flip(w, b, x):
     w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
     score = w @ x + b
     return -score / np.linalg.norm(w) * w   # divides by ||w|| instead of ||w||^2
+""",
+        """
+def smallest_flip(w, b, x):
+    return -(w @ x + b) * w                 # along w, but not normalised
+""",
+        """
+def smallest_flip(w, b, x):
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    return -(w @ x) / (w @ w) * w           # forgets the bias: reaches w·x = 0, not the boundary
+""",
+        """
+def smallest_flip(w, b, x):
+    w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
+    return -2 * (w @ x + b) / (w @ w) * w   # overshoots: flips, but twice as far as needed
+""",
+        """
+def smallest_flip(w, b, x):
+    w = np.asarray(w, dtype=float)
+    return -np.sign(w @ x + b) * 0.5 * w / np.linalg.norm(w)   # a fixed step of 0.5: right direction, wrong length
 """,
         """
 def smallest_flip(w, b, x):
@@ -301,19 +454,41 @@ def smallest_flip(w, b, x):
 # --------------------------------------------------------------------------------------
 
 
-class _SwappingPath(os.PathLike):
-    """A path that names the genuine file the first time it is opened and the attacker's file after:
-    a file replaced between the signature check and the load (time of check to time of use)."""
+_PAYLOAD_RAN: list[str] = []
 
-    def __init__(self, genuine: Path, swapped: Path) -> None:
-        self.genuine, self.swapped, self.opened = genuine, swapped, 0
 
-    def __fspath__(self) -> str:
-        self.opened += 1
-        return str(self.genuine if self.opened == 1 else self.swapped)
+def _payload() -> None:
+    """What the attacker's pickle calls while it is being loaded (harmless: it only leaves a note)."""
+    _PAYLOAD_RAN.append("the payload ran")
 
-    def __repr__(self) -> str:
-        return "Path('readmission.npz')"
+
+class _Payload:
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_payload, ())
+
+
+@contextmanager
+def _swapped_on_second_open(target: Path, replacement: bytes) -> Iterator[None]:
+    """While active, the file ``target`` is overwritten with ``replacement`` just before it is opened a
+    second time: the attacker swaps the file between the signature check and the load (time of check to
+    time of use). Watches ``open``/``io.open``, which ``Path.read_bytes``, ``open`` and ``numpy.load`` use."""
+    real_open = io.open
+    opened = 0
+
+    def watching_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal opened
+        if isinstance(file, (str, os.PathLike)) and os.path.abspath(os.fspath(file)) == str(target):
+            opened += 1
+            if opened == 2:
+                with real_open(target, "wb") as handle:
+                    handle.write(replacement)
+        return real_open(file, *args, **kwargs)
+
+    builtins.open = io.open = watching_open
+    try:
+        yield
+    finally:
+        builtins.open = io.open = real_open
 
 
 def _check_signed_load(answer: Any) -> str:
@@ -328,47 +503,65 @@ def _check_signed_load(answer: Any) -> str:
     other_key = Ed25519PrivateKey.generate()
     with tempfile.TemporaryDirectory() as folder:
         good, evil, junk = Path(folder, "good.npz"), Path(folder, "evil.npz"), Path(folder, "junk.npz")
+        pickled, swapped = Path(folder, "model.pkl"), Path(folder, "swapped.npz").resolve()
         attacks.save_linear_model(genuine_model, good)
         attacks.save_linear_model(evil_model, evil)
         junk.write_bytes(b"not a model at all, and not signed")
+        pickled.write_bytes(pickle.dumps(_Payload()))
+        swapped.write_bytes(good.read_bytes())
         signature = attacks.sign_file(good, key)
 
         try:
             loaded = answer(good, signature, key.public_key())
         except InvalidSignature as exc:
-            raise Incorrect("a genuine file with its correct signature was refused: sign and verify the file's CONTENT "
-                            "(its bytes), not its name or path.") from exc
+            raise Incorrect("a genuine file with its correct signature was refused. Check WHAT you verify (the file's "
+                            "exact bytes, all of them, not its name or a digest of them) and HOW: verify() returns None "
+                            "when the signature is good and raises when it is not, so its return value is no test.") from exc
         if loaded is None or not hasattr(loaded, "coef_"):
             raise Incorrect(f"for a genuine file, return the loaded model; got {type(loaded).__name__}.")
         if not np.allclose(loaded.coef_, genuine_model.coef_):
             raise Incorrect("the model returned for the genuine file has different weights.")
 
         for label, path, sig, public in (
-            ("a file replaced by another model", evil, signature, key.public_key()),
+            ("a file replaced by another valid model", evil, signature, key.public_key()),
             ("a file that is not a model at all", junk, signature, key.public_key()),
+            ("a pickle that runs code when loaded", pickled, signature, key.public_key()),
             ("a genuine file checked with someone else's public key", good, signature, other_key.public_key()),
         ):
+            _PAYLOAD_RAN.clear()
             try:
                 result = answer(path, sig, public)
             except InvalidSignature:
                 continue
             except Exception as exc:
+                if _PAYLOAD_RAN:
+                    raise Incorrect(f"for {label}, the code inside the file RAN: your function unpickled or parsed the "
+                                    "file before its signature was checked. Verify first, then load.") from exc
+                if path is evil:
+                    raise Incorrect(f"for {label}, your function raised {type(exc).__name__} instead of InvalidSignature: "
+                                    "let cryptography's InvalidSignature propagate, do not turn it into another "
+                                    "error.") from exc
                 raise Incorrect(f"for {label}, your function raised {type(exc).__name__} instead of InvalidSignature: "
                                 "it parsed the file BEFORE checking the signature. Verify first, then load.") from exc
+            finally:
+                ran, _PAYLOAD_RAN[:] = bool(_PAYLOAD_RAN), []
+            if ran:
+                raise Incorrect(f"for {label}, the code inside the file RAN: your function unpickled the file. Never "
+                                "unpickle a model file; verify first, then load it with a format that holds only arrays.")
             raise Incorrect(f"for {label}, your function returned {type(result).__name__} instead of raising "
                             "InvalidSignature: an unverified file must never be handed back (do not catch the error "
                             "and return None or the model anyway).")
 
-        swapping = _SwappingPath(good, evil)
-        try:
-            loaded = answer(swapping, signature, key.public_key())
-        except InvalidSignature:
-            loaded = None
+        with _swapped_on_second_open(swapped, evil.read_bytes()):
+            try:
+                loaded = answer(swapped, signature, key.public_key())
+            except InvalidSignature:
+                loaded = None
         if loaded is not None and not np.allclose(loaded.coef_, genuine_model.coef_):
             raise Incorrect("the file was replaced between your signature check and your load, and you returned the "
-                            "attacker's model: you read the file twice. Read the bytes once, verify THOSE bytes and "
+                            "attacker's model: you opened the file twice. Read the bytes once, verify THOSE bytes and "
                             "load from them (attacks.load_linear_model accepts bytes).")
-    return "verified on the bytes it then parses, read once: tampered, foreign and swapped files are all refused."
+    return "verified on the bytes it then parses, read once: tampered, foreign, pickled and swapped files are all refused."
 
 
 q3 = CustomProblem(
@@ -404,6 +597,13 @@ def load_if_signed(path, signature, public_key):
         raise                                       # log it, then refuse
     return attacks.load_linear_model(content)
 """,
+        """
+def load_if_signed(path, signature, public_key):
+    with open(path, "rb") as handle:
+        content = handle.read()
+    if public_key.verify(signature, content) is None:   # None means valid; a bad signature raises
+        return attacks.load_linear_model(content)
+""",
     ],
     mistakes=[
         """
@@ -431,8 +631,40 @@ def load_if_signed(path, signature, public_key):
     public_key.verify(signature, str(path).encode())   # signs the name, not the content
     return attacks.load_linear_model(path)
 """,
+        """
+def load_if_signed(path, signature, public_key):
+    path = Path(path)
+    public_key.verify(signature, path.read_bytes())
+    return attacks.load_linear_model(path.read_bytes())   # opens the file again: it may have been swapped
+""",
+        """
+def load_if_signed(path, signature, public_key):
+    content = Path(path).read_bytes()
+    try:
+        public_key.verify(signature, content)
+    except InvalidSignature:
+        raise ValueError("bad signature") from None   # the refusal is hidden under another error
+    return attacks.load_linear_model(content)
+""",
+        """
+def load_if_signed(path, signature, public_key):
+    content = Path(path).read_bytes()
+    if public_key.verify(signature, content):      # verify returns None: this refuses every file
+        return attacks.load_linear_model(content)
+    raise InvalidSignature("refused")
+""",
+        """
+def load_if_signed(path, signature, public_key):
+    import pickle
+    content = Path(path).read_bytes()
+    model = pickle.loads(content)                 # unpickles first: the payload has already run
+    public_key.verify(signature, content)
+    return model
+""",
     ],
     known_errors=[("BadZipFile", "the file was parsed before its signature was checked."),
+                  ("UnpicklingError", "the model file holds arrays, not a pickle: load it with attacks.load_linear_model "
+                                      "(and never unpickle a model file you have to verify)."),
                   ("AttributeError: 'bytes' object has no attribute 'verify'",
                    "the arguments are swapped: call public_key.verify(signature, content).")],
     explanation="Read once, verify those bytes, parse those bytes: nothing unverified is ever parsed.",
