@@ -21,9 +21,11 @@ defence returns something the lesson can measure (accuracy kept, rows removed, q
    :func:`adversarial_training_linear` minimises the worst-case (robust) logistic loss
    (Goodfellow, Shlens & Szegedy, *Explaining and Harnessing Adversarial Examples*, ICLR 2015).
 4. **Membership inference** (:func:`per_example_loss`, :func:`membership_inference_auc`,
-   :func:`membership_advantage_bound`): the loss-threshold attack of Yeom, Giacomelli,
-   Fredrikson & Jha, *Privacy Risk in Machine Learning: Analyzing the Connection to
-   Overfitting*, CSF 2018; their Theorem 1 bounds any attack's advantage under epsilon-DP.
+   :func:`membership_inference_tpr_at_fpr`, :func:`membership_advantage_bound`): the
+   loss-threshold attack of Yeom, Giacomelli, Fredrikson & Jha, *Privacy Risk in Machine
+   Learning: Analyzing the Connection to Overfitting*, CSF 2018; their Theorem 1 bounds any
+   attack's advantage under epsilon-DP. Its AUC, and its TPR at a low FPR, which shows the
+   few patients an attack is sure about (Carlini et al., IEEE S&P 2022).
 5. **Model extraction** (:func:`prediction_api`, :func:`extract_linear_model`,
    :func:`agreement`): a surrogate trained only on a prediction API's answers (Tramèr, Zhang,
    Juels, Reiter & Ristenpart, *Stealing Machine Learning Models via Prediction APIs*,
@@ -48,7 +50,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from scipy import optimize
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import roc_auc_score, roc_curve
 from threadpoolctl import ThreadpoolController  # a scikit-learn dependency
 
 from course_lib import _checks
@@ -65,6 +67,7 @@ __all__ = [
     "adversarial_training_linear",
     "per_example_loss",
     "membership_inference_auc",
+    "membership_inference_tpr_at_fpr",
     "membership_advantage_bound",
     "prediction_api",
     "extract_linear_model",
@@ -459,6 +462,33 @@ def membership_inference_auc(model: Any, X_members: Any, y_members: Any, X_non_m
     that this attack sees) and 1.0 when it always can. ``ValueError`` when an ``X`` and its
     ``y`` differ in length.
     """
+    truth, scores = _membership_scores(model, X_members, y_members, X_non_members, y_non_members)
+    return float(roc_auc_score(truth, scores))
+
+
+def membership_inference_tpr_at_fpr(
+    model: Any, X_members: Any, y_members: Any, X_non_members: Any, y_non_members: Any, *, fpr: float = 0.01
+) -> float:
+    """True-positive rate of the loss-threshold attack at a false-positive rate of at most ``fpr``.
+
+    The AUC averages over every threshold, including the many where the attacker is mostly
+    guessing; what hurts individuals is an attack that is *sure* about a few of them. Carlini
+    et al. (*Membership Inference Attacks From First Principles*, IEEE S&P 2022) therefore
+    report the TPR at a low FPR (0.1 % or 1 %): the share of members identified while at most
+    ``fpr`` of the non-members are wrongly accused. The best threshold whose FPR does not
+    exceed ``fpr`` is used. With ``n`` non-members the FPR moves in steps of ``1/n``: keep
+    ``fpr * n`` well above 1 for the figure to mean something.
+    """
+    fpr = _fraction("fpr", fpr)
+    truth, scores = _membership_scores(model, X_members, y_members, X_non_members, y_non_members)
+    false_positive, true_positive, _ = roc_curve(truth, scores)
+    return float(true_positive[false_positive <= fpr].max())
+
+
+def _membership_scores(
+    model: Any, X_members: Any, y_members: Any, X_non_members: Any, y_non_members: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(truth, scores)``: 1 for members, 0 for non-members; each record's score is minus its loss."""
     model = _classifier("model", model)
     X_m, y_m = _paired("X_members", X_members, "y_members", y_members)
     X_n, y_n = _paired("X_non_members", X_non_members, "y_non_members", y_non_members)
@@ -466,7 +496,7 @@ def membership_inference_auc(model: Any, X_members: Any, y_members: Any, X_non_m
         raise ValueError(f"X_members and X_non_members must have the same columns, got {X_m.shape[1]} and {X_n.shape[1]}")
     scores = -np.concatenate([per_example_loss(model, X_m, y_m), per_example_loss(model, X_n, y_n)])
     truth = np.concatenate([np.ones(y_m.size), np.zeros(y_n.size)])
-    return float(roc_auc_score(truth, scores))
+    return truth, scores
 
 
 def membership_advantage_bound(epsilon: float) -> float:

@@ -309,6 +309,50 @@ def test_membership_auc_rejects_bad_input(toy, which, error, text):
         attacks.membership_inference_auc(*args)
 
 
+def test_tpr_at_low_fpr_hand_computed_and_bounded():
+    class Fixed:
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, X):
+            p = np.asarray(X, dtype=float)[:, 0]
+            return np.column_stack([1 - p, p])
+
+    # members' true-label probabilities 0.99, 0.9, 0.5, 0.4; non-members' 0.95, 0.3, 0.2, 0.1
+    members, non_members = [[0.99], [0.9], [0.5], [0.4]], [[0.95], [0.3], [0.2], [0.1]]
+    ones = np.ones(4, dtype=int)
+    tpr = lambda fpr: attacks.membership_inference_tpr_at_fpr(Fixed(), members, ones, non_members, ones, fpr=fpr)  # noqa: E731
+    assert tpr(0.0) == pytest.approx(0.25)        # only 0.99 is above every non-member
+    assert tpr(0.25) == pytest.approx(1.0)        # accusing 0.95 too, every member is above the rest
+    assert tpr(1.0) == 1.0
+    assert all(tpr(a) <= tpr(b) for a, b in [(0.0, 0.1), (0.1, 0.25), (0.25, 1.0)])
+
+
+def test_tpr_at_low_fpr_of_a_memorising_tree_shows_ties(toy):
+    X, y = toy
+    noisy = rng(9).integers(0, 2, size=len(y))        # labels it can only memorise
+    tree = DecisionTreeClassifier(random_state=0).fit(X[:300], noisy[:300])
+    tpr = lambda fpr: attacks.membership_inference_tpr_at_fpr(tree, X[:300], noisy[:300], X[300:], noisy[300:], fpr=fpr)  # noqa: E731
+    share_fitted = np.mean(tree.predict(X[300:]) == noisy[300:])       # non-members it happens to get right
+    # every member has loss 0, and so does every non-member the tree gets right (about half): all tied
+    assert 0.3 < share_fitted < 0.7
+    assert tpr(0.01) == 0.0 and tpr(share_fitted) == 1.0
+    constant = DecisionTreeClassifier(max_depth=1).fit(np.zeros((300, 4)), y[:300])
+    # a record's score depends only on its label: no member can be accused without accusing non-members
+    assert attacks.membership_inference_tpr_at_fpr(constant, X[:300], y[:300], X[300:], y[300:], fpr=0.0) == 0.0
+
+
+@pytest.mark.parametrize("fpr, error, text", [(-0.1, ValueError, "fpr must be from 0 to 1"),
+                                               (1.5, ValueError, "fpr must be from 0 to 1"),
+                                               ("low", TypeError, "fpr")])
+def test_tpr_at_low_fpr_rejects_bad_input(toy, fpr, error, text):
+    X, y = toy
+    model = logistic().fit(X, y)
+    with pytest.raises(error, match=text):
+        attacks.membership_inference_tpr_at_fpr(model, X[:10], y[:10], X[10:20], y[10:20], fpr=fpr)
+    with pytest.raises(ValueError, match="X_members and y_members must have the same length"):
+        attacks.membership_inference_tpr_at_fpr(model, X[:10], y[:9], X[10:20], y[10:20])
+
+
 def test_advantage_bound():
     assert attacks.membership_advantage_bound(0.1) == pytest.approx(np.expm1(0.1))
     assert attacks.membership_advantage_bound(5) == 1.0
