@@ -570,10 +570,10 @@ q3 = CustomProblem(
     setup=_SETUP + "from pathlib import Path\nfrom cryptography.exceptions import InvalidSignature\n",
     checker=_check_signed_load,
     hints=[
-        "Read the file's bytes once (open(path, 'rb').read() or Path(path).read_bytes()), check the signature on those "
-        "bytes, and only then parse the same bytes.",
-        "public_key.verify(signature, content) returns None when the signature is valid and raises InvalidSignature "
-        "otherwise: do not catch it. Then attacks.load_linear_model(content).",
+        "A signature vouches for exact bytes, not for a file name, and a file can change between two reads. So get "
+        "the bytes once, check the signature on THOSE bytes, and parse only them; nothing is parsed before the check.",
+        "content = Path(path).read_bytes(); public_key.verify(signature, content) returns None when the signature is "
+        "valid and raises InvalidSignature otherwise: let it raise. Then attacks.load_linear_model(content).",
         "attacks.verified_bytes(path, signature, public_key) does the read-and-verify step for you.",
     ],
     reference="""
