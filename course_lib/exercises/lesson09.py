@@ -220,6 +220,31 @@ def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
 """,
     ],
     mistakes=[
+        """
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    def loss(X, y):
+        X, y = np.asarray(X), np.asarray(y)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        p = model.predict_proba(X)[:, y]                                  # a matrix, not one entry per row
+        return -np.log(np.clip(p, 1e-12, 1.0))
+    member_loss = loss(X_members, y_members)
+    non_member_loss = loss(X_non_members, y_non_members)
+    truth = np.r_[np.ones(len(member_loss)), np.zeros(len(non_member_loss))]
+    return roc_auc_score(truth, -np.r_[member_loss, non_member_loss])
+""",
+        """
+def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
+    def loss(X, y):
+        X, y = np.asarray(X), np.asarray(y)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        return -np.log(model.predict_proba(X)[np.arange(len(y)), y])       # log(0) when a tree is sure
+    member_loss = loss(X_members, y_members)
+    non_member_loss = loss(X_non_members, y_non_members)
+    truth = np.r_[np.ones(len(member_loss)), np.zeros(len(non_member_loss))]
+    return roc_auc_score(truth, -np.r_[member_loss, non_member_loss])
+""",
         '''
 def my_mia_auc(model, X_members, y_members, X_non_members, y_non_members):
     def loss(X, y):
@@ -608,6 +633,19 @@ def load_if_signed(path, signature, public_key):
     mistakes=[
         """
 def load_if_signed(path, signature, public_key):
+    content = Path(path).read_bytes()
+    signature.verify(public_key, content)                        # the key and the signature swapped
+    return attacks.load_linear_model(content)
+""",
+        """
+def load_if_signed(path, signature, public_key):
+    content = Path(path).read_bytes()
+    model = attacks.load_linear_model(content)                  # parsed before the signature is checked
+    public_key.verify(signature, content)
+    return model
+""",
+        """
+def load_if_signed(path, signature, public_key):
     model = attacks.load_linear_model(path)        # parses first
     public_key.verify(signature, Path(path).read_bytes())
     return model
@@ -662,11 +700,11 @@ def load_if_signed(path, signature, public_key):
     return model
 """,
     ],
-    known_errors=[("BadZipFile", "the file was parsed before its signature was checked."),
-                  ("UnpicklingError", "the model file holds arrays, not a pickle: load it with attacks.load_linear_model "
+    known_errors=[("UnpicklingError", "the model file holds arrays, not a pickle: load it with attacks.load_linear_model "
                                       "(and never unpickle a model file you have to verify)."),
                   ("AttributeError: 'bytes' object has no attribute 'verify'",
-                   "the arguments are swapped: call public_key.verify(signature, content).")],
+                   "the key and the signature are swapped: verify is a method of the public key, and it takes the "
+                   "signature first, then the bytes.")],
     explanation="Read once, verify those bytes, parse those bytes: nothing unverified is ever parsed.",
 )
 
