@@ -15,6 +15,7 @@ help:
 	@echo "make data     regenerate datasets/ and SHA256SUMS from the seeded generator"
 	@echo "make lint     ruff check"
 	@echo "make book     build the course website (Jupyter Book, offline) into _build/book/_build/html/"
+	@echo "make federation  run lesson 05's Flower federation (5 hospitals, TLS, 127.0.0.1) and write tools/federation/results.json"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,12 @@ lint: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/python tools/build_book.py
+
+# Lesson 05: a SuperLink and five SuperNodes on 127.0.0.1 over TLS, then `flwr run`; rewrites the
+# committed tools/federation/results.json that the notebook reads. Options: FEDERATION_ARGS="--port 0".
+.PHONY: federation
+federation: $(STAMP)
+	COURSE_QUIET=1 $(BIN)/python tools/run_federation.py $(FEDERATION_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
