@@ -1,24 +1,34 @@
-"""Lesson 10 (capstone): one report card that puts every claim of a pipeline next to its number.
+"""Lesson 10 (capstone): patient-level privacy across hospitals, and one report card for every claim.
 
 Lessons 01-09 each fix one problem and measure one cost. A system that claims to be
 private, accurate, fair and explainable at once must show all those numbers together,
 against targets fixed *before* the results are seen, so that a trade-off cannot hide
 behind a success elsewhere. What this module teaches, read top to bottom:
 
-1. **Targets first** (:class:`Targets`): the student writes down the largest epsilon and
-   delta, the largest accuracy drop against the non-private pooled model, the largest
-   membership-inference AUC, the largest fairness gap, and the features that must not
-   drive the model. Choosing targets after seeing the numbers is the same mistake as
-   tuning epsilon on the private data (lesson 04).
-2. **The card** (:func:`report_card`): epsilon and delta spent (and over how many federated
+1. **Patient-level DP across hospitals** (:func:`dp_federated_sgd`,
+   :func:`calibrate_noise`): lesson 05's DP-FedAvg clips each *hospital's* update, which
+   protects a whole hospital and, with only five of them, drowns the model in noise. Here
+   each hospital clips each *patient's* gradient, adds its share of Gaussian noise, and
+   sends the sum under lesson 05's secure-aggregation masks, so one patient moves what the
+   server sees by at most the clipping norm (DP-SGD of Abadi et al., *Deep Learning with
+   Differential Privacy*, CCS 2016, full batch, with the noise split among the hospitals
+   as in distributed DP, Kairouz, Liu & Steinke, ICML 2021). Epsilon is accounted with
+   lesson 05's exact Gaussian-DP accountant; the noise is derived from the epsilon the
+   student sets, not the other way round.
+2. **Targets first** (:class:`Targets`): the largest epsilon and delta, the largest
+   accuracy drop against the non-private pooled model, the largest membership-inference
+   AUC, the largest fairness gap, and the features that must not drive the model, all
+   written down before training. Choosing targets after seeing the numbers is the same
+   mistake as tuning epsilon on the private data (lesson 04).
+3. **The card** (:func:`report_card`): epsilon and delta spent (and over how many federated
    rounds and retrainings), accuracy against the pooled baseline on the same test rows with
    a paired interval (:func:`accuracy_difference_interval`), the membership-inference AUC
    (lesson 09), fairness gaps by group (lesson 07, fairlearn), the top features (lesson 08,
    SHAP); each with one line on what the number means and pass or fail.
-3. **Showing it** (:class:`ReportCard`): a table (a pandas ``Styler`` in notebooks), a
+4. **Showing it** (:class:`ReportCard`): a table (a pandas ``Styler`` in notebooks), a
    figure sized for one 1280x720 slide (:meth:`ReportCard.plot`), and a standalone HTML or
    Markdown page written only to a directory the caller names (:func:`save_report_card`).
-4. **Watching it change** (:func:`compare_report_cards`): the key numbers of several cards
+5. **Watching it change** (:func:`compare_report_cards`): the key numbers of several cards
    side by side, e.g. over retrainings, where the privacy budget composes.
 
 A card reports numbers; it does not prove them. Each number is only as good as the
@@ -42,13 +52,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
+from scipy import optimize, special, stats
 
 from course_lib import _checks
+from course_lib.federated import dp_epsilon, mask_updates
 from course_lib.models import accuracy_interval
 from course_lib.plotting import PALETTE
 
 __all__ = [
+    "dp_federated_sgd",
+    "calibrate_noise",
     "FAIRNESS_METRICS",
     "Targets",
     "ReportCard",
@@ -76,7 +89,110 @@ _PASS, _FAIL = "pass", "fail"
 
 
 # --------------------------------------------------------------------------------------
-# 1. Targets, fixed before the results are seen
+# 1. Patient-level differential privacy across hospitals
+# --------------------------------------------------------------------------------------
+
+
+def _client_list(clients: object) -> list[tuple[np.ndarray, np.ndarray]]:
+    if isinstance(clients, (str, bytes)) or not isinstance(clients, Sequence):
+        raise TypeError(f"clients must be a sequence of (X, y) pairs, one per hospital, got {type(clients).__name__}")
+    if len(clients) < 2:
+        raise ValueError(f"clients must hold at least 2 hospitals (secure aggregation needs two), got {len(clients)}")
+    pairs = []
+    for i, pair in enumerate(clients):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"clients[{i}] must be an (X, y) pair, got {type(pair).__name__}")
+        X = _checks.finite_array(f"clients[{i}] X", pair[0], ndim=2)
+        y = _checks.finite_array(f"clients[{i}] y", pair[1], ndim=1)
+        if X.shape[0] != y.shape[0] or X.shape[0] == 0:
+            raise ValueError(f"clients[{i}] must have one label per row and at least one row, "
+                             f"got X with {X.shape[0]} rows and y with {y.shape[0]} labels")
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError(f"clients[{i}] y must hold only 0/1 labels")
+        if pairs and X.shape[1] != pairs[0][0].shape[1]:
+            raise ValueError(f"clients[{i}] X has {X.shape[1]} features, clients[0] has {pairs[0][0].shape[1]}")
+        pairs.append((X, y))
+    return pairs
+
+
+def dp_federated_sgd(
+    clients: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    rounds: int,
+    clip_norm: float,
+    noise_multiplier: float,
+    learning_rate: float = 1.0,
+    secure_aggregation: bool = True,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Logistic regression trained across hospitals with patient-level differential privacy.
+
+    Each round, every hospital computes each of its patients' logistic-loss gradients at
+    the current parameters, clips each to L2 norm ``clip_norm`` (lesson 05's
+    ``clip_update``, applied per patient), sums them and adds Gaussian noise of standard
+    deviation ``noise_multiplier * clip_norm / sqrt(K)`` (``K`` hospitals). With
+    ``secure_aggregation`` the sums travel under lesson 05's pairwise masks
+    (``mask_updates``), so the server learns only the total: the clipped sum plus noise of
+    standard deviation ``noise_multiplier * clip_norm``. It divides by the number of
+    enrolled patients (a public constant) and takes one gradient step.
+
+    Guarantee: adding or removing one patient moves the total by at most ``clip_norm``, so
+    each round is a Gaussian mechanism (``mu = 1 / noise_multiplier`` in Gaussian DP) and
+    ``rounds`` of them are exactly what ``course_lib.federated.dp_epsilon(noise_multiplier,
+    rounds, delta)`` accounts. Against a hospital that subtracts its own noise share the
+    noise left is ``sqrt((K-1)/K)`` of it. Returns the parameters: the weights, then the
+    intercept (the convention of ``course_lib.federated``). Starts from zeros; full batch,
+    so the only randomness is the noise and the masks, drawn from ``rng``.
+    """
+    pairs = _client_list(clients)
+    rounds = _checks.integer("rounds", rounds, minimum=1)
+    clip_norm = _checks.positive("clip_norm", clip_norm)
+    noise_multiplier = _checks.non_negative("noise_multiplier", noise_multiplier)
+    learning_rate = _checks.positive("learning_rate", learning_rate)
+    if not isinstance(secure_aggregation, bool):
+        raise TypeError(f"secure_aggregation must be True or False, got {type(secure_aggregation).__name__}")
+    generator = _checks.rng(rng)
+    n_total = sum(len(y) for _, y in pairs)
+    share = noise_multiplier * clip_norm / math.sqrt(len(pairs))
+    params = np.zeros(pairs[0][0].shape[1] + 1)
+    for _ in range(rounds):
+        sums = []
+        for X, y in pairs:
+            residual = special.expit(X @ params[:-1] + params[-1]) - y
+            gradients = np.column_stack([X * residual[:, None], residual])      # one row per patient
+            norms = np.linalg.norm(gradients, axis=1)
+            gradients *= np.minimum(1.0, clip_norm / np.maximum(norms, 1e-300))[:, None]
+            sums.append(gradients.sum(axis=0) + generator.normal(0.0, share, size=params.shape))
+        sent = mask_updates(sums, rng=generator) if secure_aggregation else sums
+        params = params - learning_rate * np.sum(sent, axis=0) / n_total
+    return params
+
+
+def calibrate_noise(epsilon: float, *, rounds: int, delta: float) -> float:
+    """The noise multiplier that makes ``rounds`` rounds of :func:`dp_federated_sgd` exactly (epsilon, delta)-DP.
+
+    Inverts ``course_lib.federated.dp_epsilon`` (Gaussian-DP composition, Dong, Roth & Su
+    2022, converted exactly to (epsilon, delta)), which decreases as the noise grows:
+    set the budget first, derive the noise from it.
+    """
+    epsilon = _checks.epsilon(epsilon)
+    rounds = _checks.integer("rounds", rounds, minimum=1)
+    delta = _checks.probability("delta", delta)
+    low, high = 1e-3, 1.0
+    while dp_epsilon(high, rounds, delta) > epsilon:
+        high *= 2.0
+        if high > 1e9:
+            raise ValueError(f"epsilon={epsilon} is too small to reach with {rounds} rounds and delta={delta}")
+    if dp_epsilon(low, rounds, delta) <= epsilon:
+        return low
+    z = float(optimize.brentq(lambda z: dp_epsilon(z, rounds, delta) - epsilon, low, high, xtol=1e-10))
+    while dp_epsilon(z, rounds, delta) > epsilon:     # the root's side with epsilon <= the budget
+        z *= 1 + 1e-12
+    return z
+
+
+# --------------------------------------------------------------------------------------
+# 2. Targets, fixed before the results are seen
 # --------------------------------------------------------------------------------------
 
 
@@ -114,7 +230,7 @@ class Targets:
 
 
 # --------------------------------------------------------------------------------------
-# 2. The card
+# 3. The card
 # --------------------------------------------------------------------------------------
 
 
@@ -236,11 +352,12 @@ class ReportCard:
         t = self.targets
 
         ax = axes[0]
-        ax.bar(["ε spent"], [self.epsilon], color=colour[status["epsilon"]], width=0.5)
+        shown = self.epsilon if math.isfinite(self.epsilon) else 2 * t.max_epsilon
+        ax.bar(["ε spent"], [shown], color=colour[status["epsilon"]], width=0.5)
         ax.axhline(t.max_epsilon, color="black", linestyle="--", linewidth=1, label=f"target ≤ {t.max_epsilon:g}")
-        ax.set_ylim(0, max(self.epsilon, t.max_epsilon) * 1.3)
+        ax.set_ylim(0, max(shown, t.max_epsilon) * 1.3)
         ax.set_title("Privacy budget")
-        ax.text(0, self.epsilon, f"{self.epsilon:.2f}", ha="center", va="bottom")
+        ax.text(0, shown, f"{self.epsilon:.2f}" if math.isfinite(self.epsilon) else "∞ (no DP)", ha="center", va="bottom")
         ax.set_xlabel(f"δ = {self.delta:.0e}; {self.rounds} rounds × {self.retrainings} training(s)")
         ax.legend(loc="upper right", fontsize=8)
 
@@ -287,7 +404,7 @@ class ReportCard:
         ax.barh([name for name, _ in ranked], [abs(v) for _, v in ranked],
                 color=[PALETTE["vermillion"] if name in forbidden else PALETTE["blue"] for name, _ in ranked])
         ax.set_title(f"Top features (top {self.n_top} checked)")
-        ax.set_xlabel("importance (mean |SHAP|)")
+        ax.set_xlabel("importance (e.g. mean |SHAP|)")
         ax.grid(axis="y", visible=False)
 
         ax = axes[5]
@@ -354,6 +471,7 @@ def report_card(
     - ``epsilon``, ``delta``: the TOTAL privacy loss spent on the training patients, as the
       accountant composed it over ``rounds`` federated rounds per training and
       ``retrainings`` trainings on overlapping patients (Dwork & Roth, 2014, section 3.5).
+      ``epsilon=math.inf`` reports a pipeline without differential privacy (it fails).
     - ``y_true``, ``y_pred``, ``y_pred_baseline``: labels and the 0/1 predictions of the
       private model and of the non-private model trained on the pooled data, on the SAME
       held-out rows; the card reports both accuracies (Wilson intervals) and the drop with
@@ -369,7 +487,9 @@ def report_card(
     """
     if not isinstance(targets, Targets):
         raise TypeError(f"targets must be a Targets (course_lib.report.Targets(...)), got {type(targets).__name__}")
-    epsilon = _checks.epsilon(epsilon)
+    if not (isinstance(epsilon, (int, float, np.integer, np.floating)) and epsilon == math.inf):
+        epsilon = _checks.epsilon(epsilon)     # math.inf is allowed: a pipeline without DP
+    epsilon = float(epsilon)
     delta = _checks.probability("delta", delta, closed=True)
     if delta == 1:
         raise ValueError(f"delta must be < 1 (delta = 1 promises nothing), got {delta}")
@@ -397,9 +517,14 @@ def report_card(
     ok = {True: _PASS, False: _FAIL}
     level = f"{confidence:.0%}"
     composed = f"{rounds} rounds" + (f" x {retrainings} trainings" if retrainings > 1 else "")
+    if math.isinf(epsilon):
+        epsilon_meaning = "no differential privacy: nothing bounds what the model reveals about one patient"
+    else:
+        epsilon_meaning = (f"one patient's data changes the odds of any conclusion about them by at most "
+                           f"e^ε = {math.exp(epsilon):.3g}x")
     rows = [
-        ("epsilon", "privacy loss ε", f"{epsilon:.2f} ({composed})", f"≤ {t.max_epsilon:g}", ok[epsilon <= t.max_epsilon],
-         f"one patient's data changes the odds of any conclusion about them by at most e^ε = {math.exp(epsilon):.3g}x"),
+        ("epsilon", "privacy loss ε", (f"{epsilon:.2f} ({composed})" if math.isfinite(epsilon) else "∞ (no DP)"), f"≤ {t.max_epsilon:g}", ok[epsilon <= t.max_epsilon],
+         epsilon_meaning),
         ("delta", "failure probability δ", f"{delta:.1e}", f"≤ {t.max_delta:.1e}", ok[delta <= t.max_delta],
          "the chance that the ε bound does not hold; keep it far below 1 / number of patients"),
         ("accuracy", "accuracy vs pooled baseline",
@@ -429,7 +554,7 @@ def report_card(
 
 
 # --------------------------------------------------------------------------------------
-# 3. Showing it: a standalone page, written only where the caller says
+# 4. Showing it: a standalone page, written only where the caller says
 # --------------------------------------------------------------------------------------
 
 _FORMATS = {"html": ".html", "markdown": ".md"}
@@ -520,7 +645,7 @@ def save_report_card(
 
 
 # --------------------------------------------------------------------------------------
-# 4. Watching it change
+# 5. Watching it change
 # --------------------------------------------------------------------------------------
 
 

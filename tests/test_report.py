@@ -15,6 +15,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from course_lib import report  # noqa: E402
+from course_lib.federated import dp_epsilon, local_train  # noqa: E402
 
 
 def labels(n: int = 400, private_right: float = 0.70, baseline_right: float = 0.74, seed: int = 0):
@@ -35,6 +36,129 @@ def card_args(**changes):
                 fairness_gaps={"sex": 0.03, "age band": 0.06},
                 top_features={"hba1c": 0.3, "age": -0.5, "sex": 0.01, "bmi": 0.1}, targets=TARGETS)
     return args | changes
+
+
+# --- patient-level DP across hospitals -----------------------------------------------------
+
+
+def hospitals(seed: int = 0, sizes=(60, 40, 25)):
+    rng = np.random.default_rng(seed)
+    w = np.array([1.0, -2.0, 0.5])
+    clients = []
+    for n in sizes:
+        X = rng.normal(size=(n, 3))
+        y = (rng.random(n) < 1 / (1 + np.exp(-(X @ w)))).astype(int)
+        clients.append((X, y))
+    return clients
+
+
+def test_without_noise_or_clipping_it_is_pooled_gradient_descent():
+    clients = hospitals()
+    X = np.vstack([c[0] for c in clients])
+    y = np.concatenate([c[1] for c in clients])
+    federated = report.dp_federated_sgd(clients, rounds=15, clip_norm=1e6, noise_multiplier=0.0,
+                                        learning_rate=0.5, secure_aggregation=False)
+    pooled = local_train(np.zeros(4), X, y, epochs=15, learning_rate=0.5)
+    np.testing.assert_allclose(federated, pooled, atol=1e-12)
+
+
+def test_secure_aggregation_masks_cancel():
+    clients = hospitals()
+    plain = report.dp_federated_sgd(clients, rounds=5, clip_norm=1.0, noise_multiplier=0.0, secure_aggregation=False)
+    masked = report.dp_federated_sgd(clients, rounds=5, clip_norm=1.0, noise_multiplier=0.0,
+                                     rng=np.random.default_rng(3))
+    np.testing.assert_allclose(plain, masked, atol=1e-9)
+
+
+def test_clipping_bounds_each_step_by_the_clip_norm():
+    clients = hospitals()
+    step = report.dp_federated_sgd(clients, rounds=1, clip_norm=0.01, noise_multiplier=0.0, learning_rate=1.0,
+                                   secure_aggregation=False)
+    # the sum of N gradients each clipped to 0.01, divided by N: at most 0.01 long
+    assert np.linalg.norm(step) <= 0.01 + 1e-12
+    # and one patient more or less moves the clipped sum by at most the clip norm
+    fewer = [(clients[0][0][1:], clients[0][1][1:])] + clients[1:]
+    n, m = sum(len(c[1]) for c in clients), sum(len(c[1]) for c in fewer)
+    smaller = report.dp_federated_sgd(fewer, rounds=1, clip_norm=0.01, noise_multiplier=0.0, secure_aggregation=False)
+    assert np.linalg.norm(step * n - smaller * m) <= 0.01 + 1e-12
+
+
+def test_noise_has_the_stated_standard_deviation():
+    clients = hospitals()
+    n = sum(len(c[1]) for c in clients)
+    clean = report.dp_federated_sgd(clients, rounds=1, clip_norm=2.0, noise_multiplier=0.0, secure_aggregation=False)
+    noisy = np.array([report.dp_federated_sgd(clients, rounds=1, clip_norm=2.0, noise_multiplier=3.0,
+                                              secure_aggregation=False, rng=np.random.default_rng(s))
+                      for s in range(1500)])
+    # the server's total carries N(0, (z C)^2) per coordinate; one step divides it by N
+    assert np.std(noisy - clean, axis=0) == pytest.approx(np.full(4, 3.0 * 2.0 / n), rel=0.08)
+
+
+def test_training_is_reproducible_with_a_seeded_generator():
+    clients = hospitals()
+    first = report.dp_federated_sgd(clients, rounds=3, clip_norm=1.0, noise_multiplier=1.0, rng=np.random.default_rng(7))
+    again = report.dp_federated_sgd(clients, rounds=3, clip_norm=1.0, noise_multiplier=1.0, rng=np.random.default_rng(7))
+    other = report.dp_federated_sgd(clients, rounds=3, clip_norm=1.0, noise_multiplier=1.0, rng=np.random.default_rng(8))
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize(
+    "changes, error, text",
+    [
+        ({"clients": "abc"}, TypeError, "clients must be a sequence of \\(X, y\\) pairs"),
+        ({"clients": [(np.zeros((2, 3)), np.array([0, 1]))]}, ValueError, "at least 2 hospitals"),
+        ({"clients": [(np.zeros((2, 3)), np.array([0, 1])), "x"]}, TypeError, r"clients\[1\] must be an \(X, y\) pair"),
+        ({"clients": [(np.zeros((2, 3)), np.array([0, 1])), (np.zeros((2, 2)), np.array([0, 1]))]}, ValueError,
+         "has 2 features"),
+        ({"clients": [(np.zeros((2, 3)), np.array([0, 2])), (np.zeros((2, 3)), np.array([0, 1]))]}, ValueError,
+         "0/1 labels"),
+        ({"clients": [(np.zeros((2, 3)), np.array([0])), (np.zeros((2, 3)), np.array([0, 1]))]}, ValueError,
+         "one label per row"),
+        ({"clients": [(np.full((2, 3), np.nan), np.array([0, 1])), (np.zeros((2, 3)), np.array([0, 1]))]}, ValueError,
+         "must be finite"),
+        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"clip_norm": 0}, ValueError, "clip_norm must be > 0"),
+        ({"noise_multiplier": -1}, ValueError, "noise_multiplier must be >= 0"),
+        ({"learning_rate": "1"}, TypeError, "learning_rate must be a number"),
+        ({"secure_aggregation": 1}, TypeError, "secure_aggregation must be True or False"),
+        ({"rng": 0}, TypeError, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_dp_federated_sgd_rejects_bad_input(changes, error, text):
+    args = {"clients": hospitals(), "rounds": 2, "clip_norm": 1.0, "noise_multiplier": 1.0} | changes
+    with pytest.raises(error, match=text):
+        report.dp_federated_sgd(**args)
+
+
+@pytest.mark.parametrize("epsilon, rounds", [(0.1, 10), (1.0, 50), (3.0, 1), (8.0, 200)])
+def test_calibrated_noise_spends_exactly_the_budget(epsilon, rounds):
+    z = report.calibrate_noise(epsilon, rounds=rounds, delta=1e-5)
+    spent = dp_epsilon(z, rounds, 1e-5)
+    assert spent <= epsilon
+    assert spent == pytest.approx(epsilon, rel=1e-6)
+
+
+def test_less_budget_or_more_rounds_needs_more_noise():
+    z = report.calibrate_noise(1.0, rounds=50, delta=1e-5)
+    assert report.calibrate_noise(0.5, rounds=50, delta=1e-5) > z
+    assert report.calibrate_noise(1.0, rounds=200, delta=1e-5) > z
+    # Gaussian DP: mu = sqrt(rounds) / z, so four times the rounds need twice the noise
+    assert report.calibrate_noise(1.0, rounds=200, delta=1e-5) == pytest.approx(2 * z, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        ({"epsilon": 0}, ValueError, "epsilon must be > 0"),
+        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"delta": 0}, ValueError, "delta must be strictly between 0 and 1"),
+        ({"delta": "1e-5"}, TypeError, "delta must be a number"),
+    ],
+)
+def test_calibrate_noise_rejects_bad_input(kwargs, error, text):
+    args = {"epsilon": 1.0, "rounds": 10, "delta": 1e-5} | kwargs
+    with pytest.raises(error, match=text):
+        report.calibrate_noise(args.pop("epsilon"), **args)
 
 
 # --- the paired accuracy interval ---------------------------------------------------------
@@ -188,6 +312,14 @@ def test_forbidden_feature_below_the_top_n_passes():
     assert "found: sex" in card.table.loc["features", "meaning"]
 
 
+def test_a_pipeline_without_dp_reports_infinite_epsilon_and_fails():
+    card = report.report_card(**card_args(epsilon=np.inf, delta=0.0))
+    assert card.table.loc["epsilon", "value"] == "∞ (no DP)"
+    assert card.failures == ["privacy loss ε"]
+    assert "no differential privacy" in card.table.loc["epsilon", "meaning"]
+    plt.close(card.plot())
+
+
 def test_retrainings_are_reported_and_a_series_of_features_is_accepted():
     card = report.report_card(**card_args(retrainings=3, top_features=pd.Series({"age": 0.5, "bmi": 0.1})))
     assert "20 rounds x 3 trainings" in card.table.loc["epsilon", "value"]
@@ -225,7 +357,8 @@ def test_plot_fits_one_slide_and_draws_on_a_given_figure():
     [
         ({"targets": {"max_epsilon": 3}}, TypeError, "targets must be a Targets"),
         ({"epsilon": 0}, ValueError, "epsilon must be > 0"),
-        ({"epsilon": float("inf")}, ValueError, "epsilon must be > 0 and finite"),
+        ({"epsilon": float("nan")}, ValueError, "epsilon must be > 0 and finite"),
+        ({"epsilon": -np.inf}, ValueError, "epsilon must be > 0 and finite"),
         ({"delta": 1}, ValueError, "delta must be < 1"),
         ({"delta": -1e-5}, ValueError, "delta must be from 0 to 1"),
         ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
