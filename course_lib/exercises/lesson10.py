@@ -1,0 +1,323 @@
+"""Exercises of lesson 10 (capstone: a private, fair, explainable pipeline with a report card).
+
+q1 a value (the total epsilon of three retrainings, composed by the accountant), q2 a custom
+check (knobs that meet every target of a report card at once; the check re-runs the
+pipeline), q3 a value (how much more noise local DP puts on the averaged gradient than central
+DP), q4 a reflection (the fairness-accuracy trade-off by age band that no knob removes).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from functools import cache
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from course_lib.basics import Purpose, select_for_purpose
+from course_lib.data import load_patients
+from course_lib.exercises import CustomProblem, Incorrect, ReflectionProblem, ValueProblem
+from course_lib.federated import dp_epsilon, partition
+from course_lib.models import CLINICAL_FEATURES, TARGET, clinical_matrix, holdout_split
+from course_lib.report import Targets, calibrate_noise, dp_federated_sgd, report_card
+
+DELTA = 1e-5
+_COLUMNS = ("patient_id", "hospital", "admission_date", "sex", "age", "bmi", "systolic_bp", "hba1c", "smoker",
+            "prior_admissions", "length_of_stay", "diagnosis", TARGET)
+
+_SETUP = """
+import numpy as np
+from course_lib import report
+from course_lib.federated import dp_epsilon, partition
+from course_lib.basics import Purpose, select_for_purpose
+from course_lib.data import load_patients
+from course_lib.models import TARGET, clinical_matrix, holdout_split
+DELTA = 1e-5
+EPSILON, ROUNDS, CLIP = 1.0, 50, 1.0
+z = report.calibrate_noise(EPSILON, rounds=ROUNDS, delta=DELTA)
+"""
+
+_SETUP_DATA = _SETUP + """
+purpose = Purpose("30-day readmission model", columns=(
+    "patient_id", "hospital", "admission_date", "sex", "age", "bmi", "systolic_bp", "hba1c", "smoker",
+    "prior_admissions", "length_of_stay", "diagnosis", TARGET))
+records = select_for_purpose(load_patients(), purpose)
+train, test = holdout_split(records, stratify=("hospital", TARGET))
+train, audit = holdout_split(train, test_size=0.2, stratify=("hospital", TARGET))
+X_train, y_train = clinical_matrix(train)
+"""
+
+
+# --------------------------------------------------------------------------------------
+# q1: three retrainings compose
+# --------------------------------------------------------------------------------------
+
+
+def _z() -> float:
+    return calibrate_noise(1.0, rounds=50, delta=DELTA)
+
+
+def _total() -> float:
+    return dp_epsilon(_z(), 150, DELTA)
+
+
+def _q1_mistakes() -> list[tuple[float, str]]:
+    z = _z()
+    return [
+        (3.0, "3 x 1 is basic composition: a valid upper bound, but loose. The accountant composes Gaussian "
+              "mechanisms exactly: ask it about all the rounds at once."),
+        (1.0, "1.0 is the epsilon of ONE training; a patient in all three trainings takes part in three times as "
+              "many rounds."),
+        (dp_epsilon(z, 3, DELTA), "you passed 3 rounds: the accountant counts rounds, and each training has 50."),
+        (dp_epsilon(z, 50, DELTA) * math.sqrt(3), "you scaled one training's epsilon by sqrt(3): the mu of Gaussian "
+                                                 "DP scales by sqrt(3), epsilon does not. Ask the accountant."),
+        (dp_epsilon(z, 150, 3 * DELTA), "delta stays 1e-5 for the total; you tripled it."),
+    ]
+
+
+q1 = ValueProblem(
+    title="Q1 the budget of three retrainings",
+    answer_name="total_epsilon",
+    setup=_SETUP,
+    expected=_total,
+    rtol=1e-3,
+    known_mistakes=_q1_mistakes,
+    hints=[
+        "Every round of every training on the same patients is one more Gaussian mechanism for them: count them.",
+        "Three trainings of ROUNDS = 50 rounds with the same noise multiplier z: dp_epsilon(z, 3 * ROUNDS, DELTA).",
+    ],
+    reference="total_epsilon = dp_epsilon(z, 3 * ROUNDS, DELTA)",
+    mistakes=[
+        "total_epsilon = 3 * EPSILON",
+        "total_epsilon = dp_epsilon(z, ROUNDS, DELTA)",
+        "total_epsilon = dp_epsilon(z, 3, DELTA)",
+        "total_epsilon = dp_epsilon(z, ROUNDS, DELTA) * np.sqrt(3)",
+    ],
+    alternatives=[
+        "total_epsilon = dp_epsilon(z, 150, 1e-5)",
+        "z_again = report.calibrate_noise(1.0, rounds=50, delta=1e-5)\n"
+        "total_epsilon = dp_epsilon(z_again, 50 + 50 + 50, DELTA)",
+    ],
+    known_errors=[("NameError", "run the setup cell and section 3 first: z, ROUNDS and DELTA are defined there.")],
+    explanation="about 1.83: more than one training's 1.0, less than the naive 3.0, and over the target of 1.5.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# q2: knobs that meet every target at once
+# --------------------------------------------------------------------------------------
+
+Q2_TARGETS = Targets(max_epsilon=0.5, max_delta=DELTA, max_accuracy_drop=0.01, max_mia_auc=0.55,
+                     max_fairness_gap=0.06, forbidden_features=("sex", "zip", "patient_id"))
+
+
+@cache
+def _pipeline_data() -> dict[str, Any]:
+    records = select_for_purpose(load_patients(), Purpose("30-day readmission model", columns=_COLUMNS))
+    train, test = holdout_split(records, stratify=("hospital", TARGET))
+    train, _audit = holdout_split(train, test_size=0.2, stratify=("hospital", TARGET))
+    X_train, y_train = clinical_matrix(train)
+    X_test, y_test = clinical_matrix(test)
+    baseline = LogisticRegression(max_iter=1000).fit(X_train, y_train)
+    return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
+            "sex": test["sex"].to_numpy(), "baseline": baseline.predict(X_test),
+            "hospitals": partition(X_train, y_train, train["hospital"].to_numpy())}
+
+
+def _equalized_odds_gap(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray) -> float:
+    rates = []
+    for g in np.unique(groups):
+        t, p = y_true[groups == g], y_pred[groups == g]
+        rates.append((p[t == 1].mean(), p[t == 0].mean()))
+    tpr, fpr = zip(*rates)
+    return float(max(max(tpr) - min(tpr), max(fpr) - min(fpr)))
+
+
+def _attack_auc(params: np.ndarray, d: dict[str, Any]) -> float:
+    def loss(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        z = X @ params[:-1] + params[-1]
+        return np.logaddexp(0.0, z) - y * z
+    n = len(d["y_test"])
+    pick = np.random.default_rng(3).choice(len(d["y_train"]), size=n, replace=False)
+    scores = np.concatenate([-loss(d["X_train"][pick], d["y_train"][pick]), -loss(d["X_test"], d["y_test"])])
+    return float(roc_auc_score(np.r_[np.ones(n), np.zeros(n)], scores))
+
+
+def pipeline_card(epsilon: float, rounds: int, clip_norm: float, targets: Targets = Q2_TARGETS):
+    """The capstone pipeline (section 3, 5, 6 of the notebook) with these knobs, as a report card.
+
+    Same data, splits and seed as the notebook's ``run_pipeline``; fairness by sex only, top
+    features by mean |SHAP| of the linear model (``|w_j| * mean |x_j - mean_j|``).
+    """
+    d = _pipeline_data()
+    noise = calibrate_noise(epsilon, rounds=rounds, delta=DELTA)
+    params = dp_federated_sgd(d["hospitals"], rounds=rounds, clip_norm=clip_norm, noise_multiplier=noise,
+                              rng=np.random.default_rng(1))
+    y_pred = ((d["X_test"] @ params[:-1] + params[-1]) >= 0).astype(int)
+    centred = np.abs(d["X_test"] - d["X_train"].mean(axis=0)).mean(axis=0)
+    return report_card(
+        epsilon=dp_epsilon(noise, rounds, DELTA), delta=DELTA, rounds=rounds, y_true=d["y_test"], y_pred=y_pred,
+        y_pred_baseline=d["baseline"], mia_auc=_attack_auc(params, d),
+        fairness_gaps={"sex": _equalized_odds_gap(d["y_test"], y_pred, d["sex"])},
+        top_features=dict(zip(CLINICAL_FEATURES, np.abs(params[:-1]) * centred)), targets=targets,
+        title=f"epsilon={epsilon:g}, {rounds} rounds, clip {clip_norm:g}")
+
+
+_KNOBS = {"epsilon": (0.01, 10.0), "rounds": (1, 300), "clip_norm": (0.01, 100.0)}
+
+
+def _check_knobs(answer: Any) -> str:
+    if not isinstance(answer, dict):
+        raise Incorrect(f"`knobs` should be a dict like {{'epsilon': ..., 'rounds': ..., 'clip_norm': ...}}, "
+                        f"got {type(answer).__name__}.")
+    missing = [k for k in _KNOBS if k not in answer]
+    extra = [k for k in answer if k not in _KNOBS]
+    if missing or extra:
+        raise Incorrect(f"`knobs` needs exactly the keys {list(_KNOBS)}; missing {missing}, unexpected {extra} "
+                        "(the age-band mitigation belongs to Q4).")
+    for key, (low, high) in _KNOBS.items():
+        value = answer[key]
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= float(value) <= high:
+            raise Incorrect(f"knobs[{key!r}] must be a number from {low:g} to {high:g}, got {value!r}.")
+    if not isinstance(answer["rounds"], numbers.Integral):
+        raise Incorrect(f"knobs['rounds'] must be a whole number of rounds, got {answer['rounds']!r}.")
+    card = pipeline_card(float(answer["epsilon"]), int(answer["rounds"]), float(answer["clip_norm"]))
+    if card.passed:
+        return (f"all {len(card.table)} checks pass: ε = {card.epsilon:.2f}, accuracy drop "
+                f"{card.accuracy_drop['drop'] * 100:.1f} points, attack AUC {card.mia_auc:.3f}, gap by sex "
+                f"{card.fairness_gaps['sex']:.3f}. Note the drop's interval: on about 1,200 test patients a "
+                "one-point difference is within noise.")
+    problems = []
+    t = card.table
+    if t.loc["epsilon", "status"] == "fail":
+        problems.append(f"ε = {card.epsilon:.2f} is over the target of 0.5: the epsilon knob is the total budget, "
+                        "lower it")
+    if t.loc["accuracy", "status"] == "fail":
+        epsilon, rounds, clip = float(answer["epsilon"]), int(answer["rounds"]), float(answer["clip_norm"])
+        if not 0.3 <= clip <= 10:
+            advice = ("a clipping norm far below a typical patient's gradient (about 1) cuts every gradient and "
+                      "biases the model" if clip < 0.3 else "a huge clipping norm needs huge noise")
+        elif rounds < 20:
+            advice = "with so few rounds gradient descent has not reached a good model yet"
+        elif epsilon < 0.3:
+            advice = "this ε is far below the target: the smaller ε, the more noise; the target allows 0.5"
+        else:
+            advice = "this is one seeded run, close to the line: try the target's ε with the section's other knobs"
+        problems.append(f"the accuracy drop is {card.accuracy_drop['drop'] * 100:.1f} points, over 1: {advice}")
+    for key in ("mia", "fairness:sex"):
+        if t.loc[key, "status"] == "fail":
+            problems.append(f"{t.loc[key, 'check']} is {t.loc[key, 'value']}, over its target {t.loc[key, 'target']}")
+    raise Incorrect("; ".join(problems) + ".")
+
+
+q2 = CustomProblem(
+    title="Q2 meet every target at once",
+    answer_name="knobs",
+    setup=_SETUP,
+    checker=_check_knobs,
+    hints=[
+        "Start from the target the section 3 pipeline misses: its ε of 1.0 is over 0.5. The epsilon knob sets the "
+        "total budget directly.",
+        "Lowering ε adds noise to every round, and accuracy is a target too: check that the accuracy drop stays "
+        "under one point (run_pipeline(epsilon=..., rounds=..., clip_norm=...) in the notebook shows the card). "
+        "Far below 0.5, or with a clipping norm far from a typical gradient's size (about 1), it does not.",
+        "Changing one knob is enough: {'epsilon': 0.5, 'rounds': 50, 'clip_norm': 1.0}.",
+    ],
+    reference='knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 1.0}',
+    mistakes=[
+        'knobs = {"epsilon": 1.0, "rounds": 50, "clip_norm": 1.0}',
+        'knobs = {"epsilon": 0.1, "rounds": 50, "clip_norm": 1.0}',
+        'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 0.05}',
+        'knobs = {"epsilon": 0.5, "rounds": 10, "clip_norm": 1.0}',
+        'knobs = {"epsilon": 0.5, "rounds": 50}',
+        'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 1.0, "mitigation": "equalized_odds"}',
+        'knobs = {"epsilon": 0.5, "rounds": 50.5, "clip_norm": 1.0}',
+        'knobs = [0.5, 50, 1.0]',
+    ],
+    alternatives=[
+        'knobs = {"epsilon": 0.3, "rounds": 50, "clip_norm": 1.0}',
+        'knobs = dict(epsilon=0.5, rounds=200, clip_norm=1.0)',
+        'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 5}',
+    ],
+    known_errors=[("KeyError", "the knobs are 'epsilon', 'rounds' and 'clip_norm', spelled exactly so.")],
+    explanation="every number meets its target: privacy costs under a point of accuracy here.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# q3: local against central noise
+# --------------------------------------------------------------------------------------
+
+
+def _n_train() -> int:
+    return len(_pipeline_data()["y_train"])
+
+
+def _q3_mistakes() -> list[tuple[float, str]]:
+    n = _n_train()
+    return [
+        (float(n), "N would be right if the N noises added up in standard deviation; independent noises add in "
+                   "VARIANCE, so their sum has standard deviation z*C*sqrt(N): the ratio is sqrt(N)."),
+        (1.0, "the per-patient noise is the same, but in the local version every patient adds one: N of them."),
+        (1 / math.sqrt(n), "upside down: local DP gives MORE noise, the ratio is above 1."),
+        (1 / n, "upside down, and the noises add in variance: the ratio is sqrt(N), above 1."),
+        (math.sqrt(n) * 26.4, "the ratio does not depend on z or C: both versions scale with z * C."),
+    ]
+
+
+q3 = ValueProblem(
+    title="Q3 how much more noise local DP adds",
+    answer_name="noise_ratio",
+    setup=_SETUP_DATA,
+    expected=lambda: math.sqrt(_n_train()),
+    rtol=1e-3,
+    known_mistakes=_q3_mistakes,
+    hints=[
+        "Central: one noise of std z*C on the sum, then divided by N. Local: N independent noises of std z*C "
+        "each, summed, then divided by N.",
+        "Independent noises add in variance: the sum of N of them has standard deviation z*C*sqrt(N). Divide "
+        "each version by N and take the ratio.",
+    ],
+    reference="noise_ratio = np.sqrt(len(y_train))",
+    mistakes=[
+        "noise_ratio = len(y_train)",
+        "noise_ratio = 1 / np.sqrt(len(y_train))",
+        "noise_ratio = 1.0",
+    ],
+    alternatives=[
+        "N = len(y_train)\nnoise_ratio = (z * CLIP * np.sqrt(N) / N) / (z * CLIP / N)",
+        "noise_ratio = len(train) ** 0.5",
+    ],
+    explanation="sqrt(N), about 54 here: local noise averages away only as 1/sqrt(N), central noise as 1/N.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# q4: the trade-off you could not escape
+# --------------------------------------------------------------------------------------
+
+q4 = ReflectionProblem(
+    title="Q4 reflection: the trade-off no knob removes",
+    answer_name="my_answer",
+    hints=[
+        "Compare the readmission rate of each age band (the MetricFrame of section 5).",
+        "If base rates differ between groups, can a useful risk score have equal true- AND false-positive rates "
+        "without giving up accuracy?",
+    ],
+    reference="",
+    discussion=(
+        "No setting meets both. Readmission rates differ a lot by age band and age is one of the strongest "
+        "predictors, so an accurate model flags older patients far more often; its true- and false-positive "
+        "rates then differ by band. Equalised odds forces per-band thresholds that ignore part of what age "
+        "predicts, and accuracy falls by several points (Kleinberg, Mullainathan & Raghavan 2017; Chouldechova "
+        "2017). DP knobs do not help: ε, rounds and clipping move accuracy a little and the age-band gap hardly "
+        "at all. What to bring to the ethics board: both cards side by side, the readmission rates by band, and "
+        "the question that is not technical: is age a legitimate risk factor for THIS decision? If the prediction "
+        "decides who gets a follow-up call, flagging more older patients may be the point, and a target on "
+        "calibration within each band, or on missed readmissions (false-negative rate) only, may be the right "
+        "fairness target. If it decided who is denied something, equalised odds might be required and its "
+        "accuracy cost accepted. Either way the choice, its reason and its cost go on the card."
+    ),
+)
