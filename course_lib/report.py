@@ -40,6 +40,7 @@ FAT* 2019, proposed the same discipline for model documentation).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import math
@@ -309,8 +310,9 @@ class ReportCard:
     def style(self) -> pd.io.formats.style.Styler:
         """The table as a pandas ``Styler``: failing rows tinted, HTML-escaped, a fixed id.
 
-        The fixed id (``set_uuid``) keeps the HTML identical from run to run, so notebooks
-        that display the card pass strict output comparison.
+        The id (``set_uuid``) is a digest of the card's content, not pandas' random one: the
+        HTML is identical from run to run (notebooks pass strict output comparison), and two
+        different cards on one page do not restyle each other's rows.
         """
         def tint(row: pd.Series) -> list[str]:
             colour = "#fde0d5" if row["status"] == _FAIL else "#dff3ea"
@@ -320,7 +322,7 @@ class ReportCard:
             self.table.style.apply(tint, axis=1)
             .format(escape="html")
             .hide(axis="index")
-            .set_uuid("report_card")
+            .set_uuid("report_card_" + hashlib.sha256(self.table.to_json().encode("utf-8")).hexdigest()[:10])
             .set_caption(html.escape(self.summary()))
             .set_table_styles([
                 {"selector": "td, th", "props": "text-align: left; padding: 3px 8px; font-size: 11pt;"},

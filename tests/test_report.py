@@ -331,7 +331,10 @@ def test_rendering_is_deterministic_escaped_and_has_no_random_ids():
     page = card._repr_html_()
     assert page == card._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert 'id="T_report_card' in page
+    assert 'id="T_report_card_' in page
+    other = report.report_card(**card_args(epsilon=2.5))._repr_html_()
+    ids = {text.split('"')[0] for text in page.split('id="T_')[1:2]}
+    assert ids and not any(f'id="T_{i}' in other for i in ids)    # two cards on one page keep their own styles
     assert "7 checks" in repr(card) and "meaning" not in repr(card).splitlines()[1]
 
 
