@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
+from course_lib.attacks import membership_inference_auc
 from course_lib.basics import Purpose, select_for_purpose
 from course_lib.data import load_patients
 from course_lib.exercises import CustomProblem, Incorrect, ReflectionProblem, ValueProblem
@@ -31,6 +31,7 @@ _SETUP = """
 import numpy as np
 from course_lib import report
 from course_lib.federated import dp_epsilon, partition
+from course_lib.attacks import membership_inference_auc
 from course_lib.basics import Purpose, select_for_purpose
 from course_lib.data import load_patients
 from course_lib.models import TARGET, clinical_matrix, holdout_split
@@ -135,14 +136,11 @@ def _equalized_odds_gap(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarr
     return float(max(max(tpr) - min(tpr), max(fpr) - min(fpr)))
 
 
-def _attack_auc(params: np.ndarray, d: dict[str, Any]) -> float:
-    def loss(X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        z = X @ params[:-1] + params[-1]
-        return np.logaddexp(0.0, z) - y * z
-    n = len(d["y_test"])
-    pick = np.random.default_rng(3).choice(len(d["y_train"]), size=n, replace=False)
-    scores = np.concatenate([-loss(d["X_train"][pick], d["y_train"][pick]), -loss(d["X_test"], d["y_test"])])
-    return float(roc_auc_score(np.r_[np.ones(n), np.zeros(n)], scores))
+def _as_estimator(params: np.ndarray) -> LogisticRegression:
+    model = LogisticRegression()
+    model.coef_, model.intercept_ = params[None, :-1], params[-1:]
+    model.classes_, model.n_features_in_ = np.array([0, 1]), len(params) - 1
+    return model
 
 
 def pipeline_card(epsilon: float, rounds: int, clip_norm: float, targets: Targets = Q2_TARGETS):
@@ -159,7 +157,8 @@ def pipeline_card(epsilon: float, rounds: int, clip_norm: float, targets: Target
     centred = np.abs(d["X_test"] - d["X_train"].mean(axis=0)).mean(axis=0)
     return report_card(
         epsilon=dp_epsilon(noise, rounds, DELTA), delta=DELTA, rounds=rounds, y_true=d["y_test"], y_pred=y_pred,
-        y_pred_baseline=d["baseline"], mia_auc=_attack_auc(params, d),
+        y_pred_baseline=d["baseline"],
+        mia_auc=membership_inference_auc(_as_estimator(params), d["X_train"], d["y_train"], d["X_test"], d["y_test"]),
         fairness_gaps={"sex": _equalized_odds_gap(d["y_test"], y_pred, d["sex"])},
         top_features=dict(zip(CLINICAL_FEATURES, np.abs(params[:-1]) * centred)), targets=targets,
         title=f"epsilon={epsilon:g}, {rounds} rounds, clip {clip_norm:g}")
