@@ -3,7 +3,9 @@
 q1 a value (the total epsilon of three retrainings, composed by the accountant), q2 a custom
 check (knobs that meet every target of a report card at once; the check re-runs the
 pipeline), q3 a value (how much more noise local DP puts on the averaged gradient than central
-DP), q4 a reflection (the fairness-accuracy trade-off by age band that no knob removes).
+DP), q4 a custom check (the mitigation knob: the fairlearn constraint that closes the age-band
+gap at the smallest accuracy cost), q5 a reflection (the fairness-accuracy trade-off by age
+band that no knob removes).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from course_lib.attacks import membership_inference_auc
@@ -29,6 +32,7 @@ _COLUMNS = ("patient_id", "hospital", "admission_date", "sex", "age", "bmi", "sy
 
 _SETUP = """
 import numpy as np
+import pandas as pd
 from course_lib import report
 from course_lib.federated import dp_epsilon, partition
 from course_lib.attacks import membership_inference_auc
@@ -114,16 +118,24 @@ Q2_TARGETS = Targets(max_epsilon=0.5, max_delta=DELTA, max_accuracy_drop=0.01, m
                      max_fairness_gap=0.06, forbidden_features=("sex", "zip", "patient_id"))
 
 
+def _age_band(ages: pd.Series) -> np.ndarray:
+    """The notebook's four age bands."""
+    return pd.cut(ages, [0, 49, 64, 79, 120], labels=["<50", "50-64", "65-79", "80+"]).astype(str).to_numpy()
+
+
 @cache
 def _pipeline_data() -> dict[str, Any]:
     records = select_for_purpose(load_patients(), Purpose("30-day readmission model", columns=_COLUMNS))
     train, test = holdout_split(records, stratify=("hospital", TARGET))
-    train, _audit = holdout_split(train, test_size=0.2, stratify=("hospital", TARGET))
+    train, audit = holdout_split(train, test_size=0.2, stratify=("hospital", TARGET))
     X_train, y_train = clinical_matrix(train)
+    X_audit, y_audit = clinical_matrix(audit)
     X_test, y_test = clinical_matrix(test)
     baseline = LogisticRegression(max_iter=1000).fit(X_train, y_train)
     return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
             "sex": test["sex"].to_numpy(), "baseline": baseline.predict(X_test),
+            "X_audit": X_audit, "y_audit": y_audit, "audit_band": _age_band(audit["age"]),
+            "test_band": _age_band(test["age"]),
             "hospitals": partition(X_train, y_train, train["hospital"].to_numpy())}
 
 
@@ -294,11 +306,96 @@ q3 = ValueProblem(
 
 
 # --------------------------------------------------------------------------------------
-# q4: the trade-off you could not escape
+# q4: the mitigation knob
 # --------------------------------------------------------------------------------------
 
-q4 = ReflectionProblem(
-    title="Q4 reflection: the trade-off no knob removes",
+CONSTRAINTS = ("demographic_parity", "equalized_odds", "true_positive_rate_parity", "false_negative_rate_parity",
+               "false_positive_rate_parity", "true_negative_rate_parity")
+Q4_MAX_GAP = 0.20
+
+
+@cache
+def _mitigations() -> dict[str, tuple[float, float]]:
+    """``{constraint: (accuracy drop, age-band equalised-odds gap)}`` for the section 3 pipeline."""
+    from fairlearn.postprocessing import ThresholdOptimizer  # imported here: only Q4's check needs it
+
+    d = _pipeline_data()
+    noise = calibrate_noise(1.0, rounds=50, delta=DELTA)
+    model = _as_estimator(dp_federated_sgd(d["hospitals"], rounds=50, clip_norm=1.0, noise_multiplier=noise,
+                                           rng=np.random.default_rng(1)))
+    baseline = float(np.mean(d["baseline"] == d["y_test"]))
+    plain = model.predict(d["X_test"])
+    results = {"None": (baseline - float(np.mean(plain == d["y_test"])),
+                        _equalized_odds_gap(d["y_test"], plain, d["test_band"]))}
+    for constraint in CONSTRAINTS:
+        post = ThresholdOptimizer(estimator=model, constraints=constraint, prefit=True,
+                                  predict_method="decision_function")
+        post.fit(d["X_audit"], d["y_audit"], sensitive_features=d["audit_band"])
+        pred = post.predict(d["X_test"], sensitive_features=d["test_band"], random_state=0)
+        results[constraint] = (baseline - float(np.mean(pred == d["y_test"])),
+                               _equalized_odds_gap(d["y_test"], pred, d["test_band"]))
+    return results
+
+
+def _check_mitigation(answer: Any) -> str:
+    results = _mitigations()
+    if answer is None:
+        drop, gap = results["None"]
+        raise Incorrect(f"without mitigation the age-band gap is {gap:.2f}, far over {Q4_MAX_GAP}: pick a constraint.")
+    if not isinstance(answer, str) or answer not in CONSTRAINTS:
+        raise Incorrect(f"`mitigation` must be one of fairlearn's constraint names {list(CONSTRAINTS)}, got {answer!r}.")
+    meets = {c: r for c, r in results.items() if c != "None" and r[1] <= Q4_MAX_GAP}
+    best = min(meets, key=lambda c: meets[c][0])
+    drop, gap = results[answer]
+    if gap > Q4_MAX_GAP:
+        one_rate = {"true_positive_rate_parity": "true-positive", "false_negative_rate_parity": "true-positive",
+                    "false_positive_rate_parity": "false-positive", "true_negative_rate_parity": "false-positive"}
+        why = (f" It equalises only the {one_rate[answer]} rate; the equalised-odds gap is the larger of the "
+               "true- and false-positive rate gaps, and the other one stays wide." if answer in one_rate else "")
+        raise Incorrect(f"{answer} leaves the age-band gap at {gap:.3f}, over {Q4_MAX_GAP} (accuracy drop "
+                        f"{drop * 100:.1f} points).{why}")
+    if answer != best:
+        raise Incorrect(f"{answer} meets the gap ({gap:.3f}) but costs {drop * 100:.1f} accuracy points; another "
+                        "constraint meets it for less. Try each one with run_pipeline(mitigation=...).")
+    cheapest = min(r[0] for c, r in results.items() if c != "None")
+    return (f"{answer}: age-band gap {gap:.3f} for {drop * 100:.1f} accuracy points. Every constraint costs at "
+            f"least {cheapest * 100:.1f} points, and the section 1 target (0.10 with at most a 2-point drop) is out "
+            "of reach: that is Q5's trade-off.")
+
+
+q4 = CustomProblem(
+    title="Q4 the mitigation knob",
+    answer_name="mitigation",
+    setup=_SETUP,
+    checker=_check_mitigation,
+    hints=[
+        "The equalised-odds gap is the LARGER of two gaps between age bands: true-positive rates and false-positive "
+        "rates. A constraint on one rate alone leaves the other.",
+        "Run run_pipeline(mitigation=c) for each c in " + ", ".join(CONSTRAINTS) + ", and compare the age-band gap "
+        "and the accuracy drop on each card.",
+        "Two constraints meet the 0.20 gap; pick the one with the smaller accuracy drop.",
+    ],
+    reference='mitigation = "demographic_parity"',
+    mistakes=[
+        'mitigation = "equalized_odds"',
+        'mitigation = "true_positive_rate_parity"',
+        'mitigation = "false_positive_rate_parity"',
+        "mitigation = None",
+        'mitigation = "equal_opportunity"',
+    ],
+    alternatives=['mitigation = "Demographic_Parity".lower()'],
+    known_errors=[("NameError", "write the constraint's name as a string, in quotes.")],
+    explanation="equal selection rates across age bands happen to bring both error rates closest here, at the "
+                "smallest accuracy cost.",
+)
+
+
+# --------------------------------------------------------------------------------------
+# q5: the trade-off you could not escape
+# --------------------------------------------------------------------------------------
+
+q5 = ReflectionProblem(
+    title="Q5 reflection: the trade-off no knob removes",
     answer_name="my_answer",
     hints=[
         "Compare the readmission rate of each age band (the MetricFrame of section 5).",
