@@ -15,7 +15,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from course_lib import report  # noqa: E402
-from course_lib.federated import dp_epsilon, local_train  # noqa: E402
+from course_lib.federated import clip_update, dp_epsilon, local_train, logistic_gradient  # noqa: E402
 
 
 def labels(n: int = 400, private_right: float = 0.70, baseline_right: float = 0.74, seed: int = 0):
@@ -60,6 +60,15 @@ def test_without_noise_or_clipping_it_is_pooled_gradient_descent():
                                         learning_rate=0.5, secure_aggregation=False)
     pooled = local_train(np.zeros(4), X, y, epochs=15, learning_rate=0.5)
     np.testing.assert_allclose(federated, pooled, atol=1e-12)
+
+
+def test_one_round_is_lesson_05s_clip_update_applied_to_each_patient():
+    clients = hospitals()
+    step = report.dp_federated_sgd(clients, rounds=1, clip_norm=0.3, noise_multiplier=0.0, learning_rate=0.7,
+                                   secure_aggregation=False)
+    rows = [(x, t) for X, y in clients for x, t in zip(X, y)]
+    clipped = [clip_update(logistic_gradient(np.zeros(4), x[None, :], np.array([t])), 0.3) for x, t in rows]
+    np.testing.assert_allclose(step, -0.7 * np.sum(clipped, axis=0) / len(rows), atol=1e-12)
 
 
 def test_secure_aggregation_masks_cancel():
