@@ -145,3 +145,9 @@ def test_a_port_already_taken_gives_a_clear_error_and_starts_nothing(tmp_path):
     assert done.returncode == 2, done.stderr
     assert f"port {port} on 127.0.0.1" in done.stderr and "already taken" in done.stderr
     assert not (tmp_path / "r.json").exists() and not processes_of_run(run_id)
+
+
+def test_make_federation_runs_the_launcher():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\nfederation:", 1)[1].split("\n\n", 1)[0]
+    assert "tools/run_federation.py" in target and ".PHONY: federation" in makefile

@@ -60,6 +60,8 @@ def _free_port() -> int:
 
 def _check_free(port: int, who: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # as servers do: a port whose last connections are in TIME_WAIT (a previous run) is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -192,15 +194,37 @@ def _read(path: Path) -> dict | None:
         return None
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (e.g. from a CI runner) cleans up like Ctrl-C
+
+
+def _write_data(workdir: Path) -> tuple[list[Path], Path, dict[str, int]]:
+    """Cut the course's training split by hospital, as the notebook does, into one file per
+    hospital; and the common held-out set into the server's file. Returns the paths and sizes."""
+    import numpy as np
+
+    from course_lib import data, models
+    from course_lib import federated as fl
+
+    train, test = models.holdout_split(data.load_patients())
+    X, y = models.clinical_matrix(train)
+    groups = train["hospital"].to_numpy()
+    files = [workdir / f"hospital-{i}.npz" for i in range(HOSPITALS)]
+    clients = fl.partition(X, y, groups)
+    if len(clients) != HOSPITALS:
+        raise FederationError(f"the patients data holds {len(clients)} hospitals, the federation expects {HOSPITALS}")
+    for path, (X_k, y_k) in zip(files, clients):
+        np.savez(path, X=X_k, y=y_k)
+    X_test, y_test = models.clinical_matrix(test)
+    np.savez(workdir / "test.npz", X=X_test, y=y_test)
+    return files, workdir / "test.npz", {name: int((groups == name).sum()) for name in sorted(set(groups))}
+
+
 def run(output: Path, *, rounds: int = 3, port: int = 9400, timeout: float = 240.0, insecure: bool = False,
         quiet: bool = False) -> dict:
     """Run the federation and write its results to ``output``; returns them."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     sys.path.insert(0, str(ROOT))
-    import numpy as np
-
-    from course_lib import data, models
-    from course_lib import federated as fl
     from course_lib.crypto import create_test_pki
 
     ports = _ports(port)
@@ -231,34 +255,25 @@ def run(output: Path, *, rounds: int = 3, port: int = 9400, timeout: float = 240
         (home / "config.toml").write_text(
             f'[superlink]\ndefault = "local-deployment"\n\n[superlink.local-deployment]\n'
             f'address = "127.0.0.1:{ports[0]}"\n{connection}\n', encoding="utf-8")
-        # Each hospital's records in a file of its own: its SuperNode is given that path only.
-        train, test = models.holdout_split(data.load_patients())
-        X, y = models.clinical_matrix(train)
-        groups = train["hospital"].to_numpy()
-        names = sorted(set(groups))
-        data_files = []
-        for i, (X_k, y_k) in enumerate(fl.partition(X, y, groups)):
-            data_files.append(workdir / f"hospital-{i}.npz")
-            np.savez(data_files[-1], X=X_k, y=y_k)
-        X_test, y_test = models.clinical_matrix(test)
-        test_path = workdir / "test.npz"
-        np.savez(test_path, X=X_test, y=y_test)
-        sizes = {name: int((groups == name).sum()) for name in names}
         results_path = workdir / "results.json"
         federation = Federation(workdir, run_id, env)
-        previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             say(f"federation: SuperLink on 127.0.0.1:{ports[0]} ({'insecure' if insecure else 'TLS'}), "
                 f"{HOSPITALS} hospitals, {rounds} rounds")
             federation.start("superlink", [_bin("flower-superlink"), *tls_link, "--port", str(ports[0]),
                                            "--disable-runtime-dependency-installation"])
-            _wait_for_port(ports[0], federation, "superlink", 60)
+            # Each SuperNode is given the path of its own hospital's file only; the files are
+            # written while the processes start (a ClientApp reads its file at the first round).
             for i in range(HOSPITALS):
                 federation.start(f"supernode-{i}", [
                     _bin("flower-supernode"), *tls_node, "--superlink", f"127.0.0.1:{ports[0]}",
-                    "--port", str(ports[i + 1]), "--node-config", f'partition-id={i} data-path="{data_files[i]}"'])
-            for i in range(HOSPITALS):
-                _wait_for_port(ports[i + 1], federation, f"supernode-{i}", 60)
+                    "--port", str(ports[i + 1]), "--node-config",
+                    f'partition-id={i} data-path="{workdir / f"hospital-{i}.npz"}"'])
+            _, test_path, sizes = _write_data(workdir)
+            for i, name in enumerate(["superlink", *(f"supernode-{i}" for i in range(HOSPITALS))]):
+                _wait_for_port(ports[i], federation, name, 90)
+            say(f"federation: SuperLink and {HOSPITALS} SuperNodes up ({time.monotonic() - started_at:.0f} s)")
             config = (f"num-server-rounds={rounds} num-hospitals={HOSPITALS} test-path='{test_path}' "
                       f"results-path='{results_path}'")
             runner = federation.start("flwr-run", [_bin("flwr"), "run", str(APP), "local-deployment", "--stream",
@@ -296,7 +311,11 @@ def run(output: Path, *, rounds: int = 3, port: int = 9400, timeout: float = 240
             left = processes_of_run(run_id)
             if left:
                 print(f"federation: WARNING processes still running: {left}", file=sys.stderr)
-    final = {k: results[k] for k in ("framework", "settings", "history", "params", "nodes")}
+    final = {k: results[k] for k in ("framework", "settings", "nodes")}
+    # Flower's FedAvg sums the replies in their order of arrival, which changes the last bits of
+    # the floats from run to run: round to 12 decimals so that the committed file is stable.
+    final["history"] = [{k: round(v, 12) for k, v in row.items()} for row in results["history"]]
+    final["params"] = [round(v, 12) for v in results["params"]]
     final["transport"] = "insecure" if insecure else "TLS (CA and server certificate from course_lib.crypto.create_test_pki)"
     final["hospitals"] = sizes
     final["payload_bytes_per_round"] = 2 * HOSPITALS * 8 * len(final["params"])
