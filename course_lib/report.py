@@ -467,6 +467,7 @@ def report_card(
     n_top: int = 3,
     confidence: float = 0.95,
     title: str = "Report card",
+    unit: str = "patient",
 ) -> ReportCard:
     """Every number of a private, fair, explainable pipeline against its target, in one card.
 
@@ -483,6 +484,10 @@ def report_card(
       :data:`FAIRNESS_METRICS`, computed with fairlearn, lesson 07), e.g. by sex and age band.
     - ``top_features``: ``{feature: importance}`` (e.g. mean |SHAP|, lesson 08); the card
       ranks them by absolute value and fails if a forbidden feature is in the top ``n_top``.
+
+    - ``unit``: what one neighbouring dataset adds or removes, i.e. whom ε protects: what was
+      clipped (``"patient"`` for per-patient clipping, ``"hospital"`` for lesson 05's
+      DP-FedAvg). The ε row's meaning names it.
 
     Pass/fail compares point estimates with ``targets``; the intervals say how sure that is.
     Keyword-only, because eleven numbers in a row are easy to swap.
@@ -506,6 +511,8 @@ def report_card(
     confidence = _checks.probability("confidence", confidence)
     if not isinstance(title, str) or not title.strip():
         raise ValueError(f"title must be a non-empty string, got {title!r}")
+    if not isinstance(unit, str) or not unit.strip():
+        raise ValueError(f"unit must name what epsilon protects (e.g. 'patient'), got {unit!r}")
     for name, labels in (("y_true", y_true), ("y_pred", y_pred), ("y_pred_baseline", y_pred_baseline)):
         values = _checks.finite_array(name, labels, ndim=1)
         if not np.isin(values, (0, 1)).all():
@@ -520,9 +527,9 @@ def report_card(
     level = f"{confidence:.0%}"
     composed = f"{rounds} rounds" + (f" x {retrainings} trainings" if retrainings > 1 else "")
     if math.isinf(epsilon):
-        epsilon_meaning = "no differential privacy: nothing bounds what the model reveals about one patient"
+        epsilon_meaning = f"no differential privacy: nothing bounds what the model reveals about one {unit.strip()}"
     else:
-        epsilon_meaning = (f"one patient's data changes the odds of any conclusion about them by at most "
+        epsilon_meaning = (f"one {unit.strip()}'s data changes the odds of any conclusion about them by at most "
                            f"e^ε = {math.exp(epsilon):.3g}x")
     rows = [
         ("epsilon", "privacy loss ε", (f"{epsilon:.2f} ({composed})" if math.isfinite(epsilon) else "∞ (no DP)"), f"≤ {t.max_epsilon:g}", ok[epsilon <= t.max_epsilon],

@@ -321,6 +321,12 @@ def test_forbidden_feature_below_the_top_n_passes():
     assert "found: sex" in card.table.loc["features", "meaning"]
 
 
+def test_the_epsilon_row_names_the_protected_unit():
+    assert "one patient's data" in report.report_card(**card_args()).table.loc["epsilon", "meaning"]
+    card = report.report_card(**card_args(unit="hospital"))
+    assert "one hospital's data" in card.table.loc["epsilon", "meaning"]
+
+
 def test_a_pipeline_without_dp_reports_infinite_epsilon_and_fails():
     card = report.report_card(**card_args(epsilon=np.inf, delta=0.0))
     assert card.table.loc["epsilon", "value"] == "∞ (no DP)"
@@ -389,6 +395,8 @@ def test_plot_fits_one_slide_and_draws_on_a_given_figure():
         ({"n_top": 0}, ValueError, "n_top must be an int >= 1"),
         ({"confidence": 95}, ValueError, "confidence must be strictly between 0 and 1"),
         ({"title": " "}, ValueError, "title must be a non-empty string"),
+        ({"unit": ""}, ValueError, "unit must name what epsilon protects"),
+        ({"unit": None}, ValueError, "unit must name what epsilon protects"),
         ({"y_pred": np.full(400, 0.7)}, ValueError, "y_pred must hold 0/1 labels"),
         ({"y_pred_baseline": np.ones(10, dtype=int)}, ValueError, "same length"),
         ({"y_true": None}, TypeError, "y_true must be numeric"),
