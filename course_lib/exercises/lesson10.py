@@ -1,6 +1,6 @@
 """Exercises of lesson 10 (capstone: a private, fair, explainable pipeline with a report card).
 
-q1 a value (the total epsilon of three retrainings, composed by the accountant), q2 a custom
+q1 a custom check (the smallest noise multiplier that keeps three retrainings within a total epsilon, composed by the accountant), q2 a custom
 check (knobs that meet every target of a report card at once; the check re-runs the
 pipeline), q3 a value (how much more noise local DP puts on the averaged gradient than central
 DP), q4 a custom check (the mitigation knob: the fairlearn constraint that closes the age-band
@@ -56,57 +56,106 @@ X_train, y_train = clinical_matrix(train)
 
 
 # --------------------------------------------------------------------------------------
-# q1: three retrainings compose
+# q1: a noise level for three retrainings
 # --------------------------------------------------------------------------------------
+
+Q1_TOTAL, Q1_TRAININGS, Q1_ROUNDS = 1.5, 3, 50
 
 
 def _z() -> float:
-    return calibrate_noise(1.0, rounds=50, delta=DELTA)
+    """Section 3's noise multiplier: epsilon = 1 for ONE training of 50 rounds."""
+    return calibrate_noise(1.0, rounds=Q1_ROUNDS, delta=DELTA)
 
 
-def _total() -> float:
-    return dp_epsilon(_z(), 150, DELTA)
+def _z_three() -> float:
+    """The smallest noise multiplier that keeps three trainings of 50 rounds within epsilon 1.5 in total."""
+    return calibrate_noise(Q1_TOTAL, rounds=Q1_TRAININGS * Q1_ROUNDS, delta=DELTA)
+
+
+def _total(z: float) -> float:
+    return dp_epsilon(z, Q1_TRAININGS * Q1_ROUNDS, DELTA)
 
 
 def _q1_mistakes() -> list[tuple[float, str]]:
-    z = _z()
+    best = _z_three()
+    split = calibrate_noise(Q1_TOTAL / Q1_TRAININGS, rounds=Q1_ROUNDS, delta=DELTA)
+    one = calibrate_noise(Q1_TOTAL, rounds=Q1_ROUNDS, delta=DELTA)
     return [
-        (3.0, "3 x 1 is basic composition: a valid upper bound, but loose. The accountant composes Gaussian "
-              "mechanisms exactly: ask it about all the rounds at once."),
-        (1.0, "1.0 is the epsilon of ONE training; a patient in all three trainings takes part in three times as "
-              "many rounds."),
-        (dp_epsilon(z, 3, DELTA), "you passed 3 rounds: the accountant counts rounds, and each training has 50."),
-        (dp_epsilon(z, 50, DELTA) * math.sqrt(3), "you scaled one training's epsilon by sqrt(3): the mu of Gaussian "
-                                                 "DP scales by sqrt(3), epsilon does not. Ask the accountant."),
-        (dp_epsilon(z, 150, 3 * DELTA), "delta stays 1e-5 for the total; you tripled it."),
+        (split, f"you split the budget into 1.5 / 3 = 0.5 per training, i.e. summed epsilons (basic composition). "
+                f"That is safe but loose: three trainings at this noise spend only ε = {_total(split):.2f} in "
+                f"total, and the noise is {split / best:.1f} times what the budget needs. Ask the accountant about "
+                "every round at once."),
+        (one, f"that noise spends 1.5 in ONE training; a patient in all three trainings spends ε = {_total(one):.2f}."),
+        (_z(), f"that is section 3's noise (ε = 1 per training); three trainings at it spend ε = {_total(_z()):.2f}, "
+               "over 1.5."),
+        (calibrate_noise(Q1_TOTAL, rounds=Q1_TRAININGS, delta=DELTA),
+         "you gave the accountant 3 rounds: it counts rounds, and each training has 50."),
+        (calibrate_noise(Q1_TOTAL / Q1_TRAININGS, rounds=Q1_TRAININGS * Q1_ROUNDS, delta=DELTA),
+         "you divided the budget by three AND counted all 150 rounds: the rounds already account for the three "
+         "trainings, so that is far more noise than needed."),
+        (_z() * math.sqrt(Q1_TRAININGS), f"scaling section 3's z by sqrt(3) keeps the total at ε = "
+                                         f"{_total(_z() * math.sqrt(3)):.2f}: safe, but more noise than 1.5 needs."),
     ]
 
 
-q1 = ValueProblem(
-    title="Q1 the budget of three retrainings",
-    answer_name="total_epsilon",
+def _check_noise(answer: Any) -> str:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Incorrect(f"`z_per_training` should be one number (a noise multiplier), got {type(answer).__name__}.")
+    z = float(answer)
+    if math.isnan(z) or z <= 0:
+        raise Incorrect(f"`z_per_training` must be a positive noise multiplier, got {answer!r}.")
+    if math.isinf(z):
+        raise Incorrect("infinite noise meets any budget and teaches the model nothing: the question asks for the "
+                        "SMALLEST noise that keeps the total within 1.5.")
+    best = _z_three()
+    if math.isclose(z, best, rel_tol=1e-3):
+        split = calibrate_noise(Q1_TOTAL / Q1_TRAININGS, rounds=Q1_ROUNDS, delta=DELTA)
+        return (f"z = {z:.2f}: each training alone spends ε = {dp_epsilon(z, Q1_ROUNDS, DELTA):.2f}, three of them "
+                f"{_total(z):.2f}. Splitting the budget as 0.5 per training would need z = {split:.1f}, "
+                f"{split / z:.1f} times the noise: Gaussian mechanisms compose sub-additively (mu grows as the "
+                "square root of the number of rounds).")
+    for value, message in _q1_mistakes():
+        if math.isclose(z, value, rel_tol=1e-3):
+            raise Incorrect(message)
+    total = _total(z)
+    if total > Q1_TOTAL:
+        raise Incorrect(f"three trainings of 50 rounds at z = {z:.3g} spend ε = {total:.2f} in total, over the "
+                        "target of 1.5: more noise is needed.")
+    raise Incorrect(f"three trainings at z = {z:.3g} spend ε = {total:.2f}, within 1.5, but with more noise than "
+                    "needed (noise costs accuracy): find the smallest z that still meets 1.5.")
+
+
+q1 = CustomProblem(
+    title="Q1 a noise level for three retrainings",
+    answer_name="z_per_training",
     setup=_SETUP,
-    expected=_total,
-    rtol=1e-3,
-    known_mistakes=_q1_mistakes,
+    checker=_check_noise,
     hints=[
-        "Every round of every training on the same patients is one more Gaussian mechanism for them: count them.",
-        "Three trainings of ROUNDS = 50 rounds with the same noise multiplier z: dp_epsilon(z, 3 * ROUNDS, DELTA).",
+        "The target ε ≤ 1.5 is the TOTAL for a patient in all three trainings. Every round of every training is "
+        "one Gaussian mechanism for that patient, and the accountant composes them exactly; summing per-training "
+        "epsilons is only an upper bound.",
+        "calibrate_noise(epsilon, rounds=..., delta=DELTA) inverts the accountant: give it the total budget and "
+        "the number of rounds the patient takes part in over all trainings.",
     ],
-    reference="total_epsilon = dp_epsilon(z, 3 * ROUNDS, DELTA)",
+    reference="z_per_training = report.calibrate_noise(1.5, rounds=3 * ROUNDS, delta=DELTA)",
     mistakes=[
-        "total_epsilon = 3 * EPSILON",
-        "total_epsilon = dp_epsilon(z, ROUNDS, DELTA)",
-        "total_epsilon = dp_epsilon(z, 3, DELTA)",
-        "total_epsilon = dp_epsilon(z, ROUNDS, DELTA) * np.sqrt(3)",
+        "z_per_training = report.calibrate_noise(1.5 / 3, rounds=ROUNDS, delta=DELTA)",
+        "z_per_training = report.calibrate_noise(1.5, rounds=ROUNDS, delta=DELTA)",
+        "z_per_training = z",
+        "z_per_training = report.calibrate_noise(1.5, rounds=3, delta=DELTA)",
+        "z_per_training = z * np.sqrt(3)",
+        "z_per_training = float('inf')",
+        "z_per_training = 25",
+        "z_per_training = 40",
     ],
     alternatives=[
-        "total_epsilon = dp_epsilon(z, 150, 1e-5)",
-        "z_again = report.calibrate_noise(1.0, rounds=50, delta=1e-5)\n"
-        "total_epsilon = dp_epsilon(z_again, 50 + 50 + 50, DELTA)",
+        "from scipy.optimize import brentq\n"
+        "z_per_training = brentq(lambda s: dp_epsilon(s, 150, DELTA) - 1.5, 1, 1000)",
+        "z_per_training = report.calibrate_noise(1.5, rounds=50 + 50 + 50, delta=1e-5)",
     ],
-    known_errors=[("NameError", "run the setup cell and section 3 first: z, ROUNDS and DELTA are defined there.")],
-    explanation="about 1.83: more than one training's 1.0, less than the naive 3.0, and over the target of 1.5.",
+    known_errors=[("NameError", "run the setup cell and section 3 first: report, ROUNDS and DELTA are defined there.")],
+    explanation="about 31.6: one training alone then spends about 0.82, three 1.50. Splitting the budget as 0.5 per "
+                "training would need about 49.7, 1.6 times the noise, for a total of only 0.91.",
 )
 
 
@@ -214,6 +263,9 @@ def _check_knobs(answer: Any) -> str:
             advice = "with so few rounds gradient descent has not reached a good model yet"
         elif epsilon < 0.3:
             advice = "this ε is far below the target: the smaller ε, the more noise; the target allows 0.5"
+        elif not 0.7 <= clip <= 1.5:
+            advice = ("the clipping norm sets both the bias (gradients longer than it are cut) and the noise "
+                      "(proportional to it): compare with section 3's clipping norm")
         else:
             advice = "this is one seeded run, close to the line: try the target's ε with the section's other knobs"
         problems.append(f"the accuracy drop is {card.accuracy_drop['drop'] * 100:.1f} points, over 1: {advice}")
@@ -234,7 +286,7 @@ q2 = CustomProblem(
         "Lowering ε adds noise to every round, and accuracy is a target too: check that the accuracy drop stays "
         "under one point (run_pipeline(epsilon=..., rounds=..., clip_norm=...) in the notebook shows the card). "
         "Far below 0.5, or with a clipping norm far from a typical gradient's size (about 1), it does not.",
-        "Changing one knob is enough: {'epsilon': 0.5, 'rounds': 50, 'clip_norm': 1.0}.",
+        "Changing one knob is enough: knobs = {'epsilon': <the target's total>, 'rounds': ROUNDS, 'clip_norm': CLIP}.",
     ],
     reference='knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 1.0}',
     mistakes=[
@@ -242,6 +294,8 @@ q2 = CustomProblem(
         'knobs = {"epsilon": 0.1, "rounds": 50, "clip_norm": 1.0}',
         'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 0.05}',
         'knobs = {"epsilon": 0.5, "rounds": 10, "clip_norm": 1.0}',
+        'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 0.3}',
+        'knobs = {"epsilon": float("inf"), "rounds": 50, "clip_norm": 1.0}',
         'knobs = {"epsilon": 0.5, "rounds": 50}',
         'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 1.0, "mitigation": "equalized_odds"}',
         'knobs = {"epsilon": 0.5, "rounds": 50.5, "clip_norm": 1.0}',
@@ -253,7 +307,10 @@ q2 = CustomProblem(
         'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 5}',
     ],
     known_errors=[("KeyError", "the knobs are 'epsilon', 'rounds' and 'clip_norm', spelled exactly so.")],
-    explanation="every number meets its target: privacy costs under a point of accuracy here.",
+    explanation="every number meets its target: privacy costs under a point of accuracy here. One caveat: each "
+                "setting you tried trained on the same patients and was scored on the same test set. Released, every "
+                "run would compose; and picking the best of many private runs leaks too (Papernot & Steinke, ICLR "
+                "2022). In practice the knobs are chosen on public or synthetic data, or the search is accounted.",
 )
 
 
@@ -266,16 +323,29 @@ def _n_train() -> int:
     return len(_pipeline_data()["y_train"])
 
 
+def _n_audit() -> int:
+    return len(_pipeline_data()["y_audit"])
+
+
 def _q3_mistakes() -> list[tuple[float, str]]:
     n = _n_train()
-    return [
+    mistakes = [
         (float(n), "N would be right if the N noises added up in standard deviation; independent noises add in "
                    "VARIANCE, so their sum has standard deviation z*C*sqrt(N): the ratio is sqrt(N)."),
         (1.0, "the per-patient noise is the same, but in the local version every patient adds one: N of them."),
         (1 / math.sqrt(n), "upside down: local DP gives MORE noise, the ratio is above 1."),
         (1 / n, "upside down, and the noises add in variance: the ratio is sqrt(N), above 1."),
         (math.sqrt(n) * 26.4, "the ratio does not depend on z or C: both versions scale with z * C."),
+        (2 * math.sqrt(n), "the factor 2 is real for an honest local-DP guarantee (a record may change to any other, "
+                           "so the sensitivity is 2C), but the question fixes the same noise std z*C in both versions."),
     ]
+    # the square root of a wrong N: say which count it is, not the right one
+    for count, what in ((6000, "all 6,000 patients"), (4826, "all consented records"),
+                        (n + _n_audit(), "the training AND audit patients"), (4500, "lesson 09's pooled training set"),
+                        (n / 5, "an average hospital's patients")):
+        mistakes.append((math.sqrt(count), f"that is sqrt({count:g}), the square root of {what}: N counts the patients "
+                                           "whose clipped gradients the server sums in training, no more, no fewer."))
+    return mistakes
 
 
 q3 = ValueProblem(
@@ -296,12 +366,18 @@ q3 = ValueProblem(
         "noise_ratio = len(y_train)",
         "noise_ratio = 1 / np.sqrt(len(y_train))",
         "noise_ratio = 1.0",
+        "noise_ratio = np.sqrt(len(records))",
+        "noise_ratio = np.sqrt(len(train) + len(audit))",
+        "noise_ratio = np.sqrt(len(y_train) / 5)",
     ],
     alternatives=[
         "N = len(y_train)\nnoise_ratio = (z * CLIP * np.sqrt(N) / N) / (z * CLIP / N)",
         "noise_ratio = len(train) ** 0.5",
     ],
-    explanation="sqrt(N), about 54 here: local noise averages away only as 1/sqrt(N), central noise as 1/N.",
+    explanation="sqrt(N), about 54 here: local noise averages away only as 1/sqrt(N), central noise as 1/N. An "
+                "honest local guarantee needs even more: a patient's record may change to any other, a change of up "
+                "to 2C in their gradient, so local noise of std 2zC gives the same epsilon: 2 sqrt(N), about 108. "
+                "Duchi, Jordan & Wainwright (2013) prove this loss is unavoidable for local DP, not a weak design.",
 )
 
 
