@@ -134,14 +134,21 @@ def dp_federated_sgd(
     deviation ``noise_multiplier * clip_norm / sqrt(K)`` (``K`` hospitals). With
     ``secure_aggregation`` the sums travel under lesson 05's pairwise masks
     (``mask_updates``), so the server learns only the total: the clipped sum plus noise of
-    standard deviation ``noise_multiplier * clip_norm``. It divides by the number of
-    enrolled patients (a public constant) and takes one gradient step.
+    standard deviation ``noise_multiplier * clip_norm``. It divides by ``N``, the number of
+    patients in ``clients``, and takes one gradient step.
 
-    Guarantee: adding or removing one patient moves the total by at most ``clip_norm``, so
-    each round is a Gaussian mechanism (``mu = 1 / noise_multiplier`` in Gaussian DP) and
-    ``rounds`` of them are exactly what ``course_lib.federated.dp_epsilon(noise_multiplier,
-    rounds, delta)`` accounts. Against a hospital that subtracts its own noise share the
-    noise left is ``sqrt((K-1)/K)`` of it. Returns the parameters: the weights, then the
+    Guarantee: neighbouring datasets differ by one patient added or removed; that moves the
+    total by at most ``clip_norm``, so each round is a Gaussian mechanism (``mu = 1 /
+    noise_multiplier`` in Gaussian DP) and ``rounds`` of them are exactly what
+    ``course_lib.federated.dp_epsilon(noise_multiplier, rounds, delta)`` accounts. This
+    treats ``N`` as public: dividing by it is post-processing only if the divisor does not
+    change when one patient is added or removed (a count published before training). Here
+    it is counted from the data, so, strictly, the exact statement without that assumption
+    is for one patient *replaced* by another (``N`` fixed, sensitivity ``2 * clip_norm``:
+    ``dp_epsilon(noise_multiplier / 2, rounds, delta)``). Against a hospital that sees the
+    model and subtracts its own noise share, the noise left is ``sqrt((K-1)/K)`` of it
+    (``dp_epsilon(noise_multiplier * sqrt((K-1)/K), rounds, delta)`` for the other
+    hospitals' patients). Returns the parameters: the weights, then the
     intercept (the convention of ``course_lib.federated``). Starts from zeros; full batch,
     so the only randomness is the noise and the masks, drawn from ``rng``.
     """
@@ -542,7 +549,8 @@ def report_card(
          f"drop ≤ {t.max_accuracy_drop * 100:g} pp", ok[drop["drop"] <= t.max_accuracy_drop],
          f"what privacy costs in accuracy on the same {drop['n']} test patients ({level} paired interval)"),
         ("mia", "membership-inference AUC", f"{mia_auc:.3f}", f"≤ {t.max_mia_auc:g}", ok[mia_auc <= t.max_mia_auc],
-         "how well an attacker tells training patients from others: 0.5 is a coin toss, 1 names every one"),
+         "how well this attack tells training patients from others (0.5 a coin toss, 1 names every one); "
+         "a lower bound on leakage, not a proof of privacy"),
     ]
     for group, gap in gaps.items():
         rows.append((f"fairness:{group}", f"fairness gap by {group}", f"{gap:.3f}", f"≤ {t.max_fairness_gap:g}",
