@@ -577,14 +577,15 @@ def report_card(
 _FORMATS = {"html": ".html", "markdown": ".md"}
 
 
-def _png(card: ReportCard) -> bytes:
-    fig = card.plot()
+def _png(card: ReportCard, figure: Figure | None = None) -> bytes:
+    fig = card.plot() if figure is None else figure
     try:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
         return buffer.getvalue()
     finally:
-        plt.close(fig)
+        if figure is None:
+            plt.close(fig)
 
 
 def _target_directory(directory: str | os.PathLike[str]) -> Path:
@@ -610,6 +611,7 @@ def save_report_card(
     fmt: str = "html",
     name: str = "report_card",
     overwrite: bool = False,
+    figure: Figure | None = None,
 ) -> list[Path]:
     """Write ``card`` as a standalone page into ``directory`` and return the files written.
 
@@ -618,7 +620,9 @@ def save_report_card(
     ``fmt="markdown"``: ``name.md`` (a pipe table and the meanings) and the figure beside it
     as ``name.png``. ``directory`` is required and must exist: the card is never written to
     the current directory by default. ``name`` is a bare file name without extension or
-    path separators. Existing files are refused unless ``overwrite=True``.
+    path separators. Existing files are refused unless ``overwrite=True``. ``figure``: the
+    card's figure if already drawn (``card.plot()``), saved instead of drawing it again (it
+    is not closed); None draws and closes a new one.
     """
     if not isinstance(card, ReportCard):
         raise TypeError(f"card must be a ReportCard (from report_card(...)), got {type(card).__name__}")
@@ -632,11 +636,13 @@ def save_report_card(
         raise ValueError(f"name must be a bare file name without extension or path separators, got {name!r}")
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be a bool, got {type(overwrite).__name__}")
+    if figure is not None and not isinstance(figure, Figure):
+        raise TypeError(f"figure must be the card's matplotlib Figure (card.plot()) or None, got {type(figure).__name__}")
     targets = [folder / f"{name}{_FORMATS[fmt]}"] + ([folder / f"{name}.png"] if fmt == "markdown" else [])
     existing = [str(p.name) for p in targets if p.exists()]
     if existing and not overwrite:
         raise FileExistsError(f"{existing} already exist in directory {str(folder)!r}; pass overwrite=True to replace")
-    png = _png(card)
+    png = _png(card, figure)
     if fmt == "html":
         image = base64.b64encode(png).decode("ascii")
         page = (

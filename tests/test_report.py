@@ -468,6 +468,7 @@ def test_export_writes_nothing_in_the_current_directory(tmp_path, monkeypatch):
         ({"name": ""}, ValueError, "bare file name"),
         ({"name": 3}, TypeError, "name must be a str"),
         ({"overwrite": "yes"}, TypeError, "overwrite must be a bool"),
+        ({"figure": "card.png"}, TypeError, "figure must be the card's matplotlib Figure"),
     ],
 )
 def test_export_rejects_bad_input(tmp_path, kwargs, error, text):
@@ -476,6 +477,20 @@ def test_export_rejects_bad_input(tmp_path, kwargs, error, text):
     with pytest.raises(error, match=text):
         report.save_report_card(card, **args)
     assert list(Path(tmp_path).iterdir()) == []
+
+
+def test_export_reuses_a_drawn_figure_and_leaves_it_open(tmp_path):
+    import matplotlib.pyplot as plt
+
+    card = report.report_card(**card_args())
+    fig = card.plot()
+    try:
+        (reused,) = report.save_report_card(card, tmp_path, name="reused", figure=fig)
+        (fresh,) = report.save_report_card(card, tmp_path, name="fresh")
+        assert plt.fignum_exists(fig.number)
+        assert reused.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8")
+    finally:
+        plt.close(fig)
 
 
 def test_export_rejects_a_non_card(tmp_path):
