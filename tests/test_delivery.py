@@ -128,7 +128,7 @@ def test_minutes_agree_across_readme_title_cell_notes_and_lesson_00(notebook: Pa
     assert len(rows) == 1, f"README's course map has {len(rows)} rows numbered {number}: replace a '(planned)' row, do not add a second"
     row = rows[0]
     assert row.split("|")[4].strip() == str(minutes), f"README course map gives {row.split('|')[4].strip()} min for {number}, the notebook {minutes}"
-    welcome = "".join(_source(c) for c in _cells(ROOT / "notebooks" / "00_welcome.ipynb"))
+    welcome = "\n".join(_source(c) for c in _cells(ROOT / "notebooks" / "00_welcome.ipynb"))  # a row may end a cell
     in_welcome = re.search(rf"^\| {number} \|[^\n]*\| (\d+) \|$", welcome, re.M)
     assert in_welcome and int(in_welcome.group(1)) == minutes, (
         f"edit the '| {number} |' row of the course-map table in notebooks/00_welcome.ipynb "
