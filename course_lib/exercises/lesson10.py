@@ -153,7 +153,6 @@ q1 = CustomProblem(
         "z_per_training = brentq(lambda s: dp_epsilon(s, 150, DELTA) - 1.5, 1, 1000)",
         "z_per_training = report.calibrate_noise(1.5, rounds=50 + 50 + 50, delta=1e-5)",
     ],
-    known_errors=[("NameError", "run the setup cell and section 3 first: report, ROUNDS and DELTA are defined there.")],
     explanation="about 31.6: one training alone then spends about 0.82, three 1.50. Splitting the budget as 0.5 per "
                 "training would need about 49.7, 1.6 times the noise, for a total of only 0.91.",
 )
@@ -290,6 +289,7 @@ q2 = CustomProblem(
     ],
     reference='knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 1.0}',
     mistakes=[
+        'knobs = {"epsilon": 0.5, "round": 50, "clip_norm": 1.0}',
         'knobs = {"epsilon": 1.0, "rounds": 50, "clip_norm": 1.0}',
         'knobs = {"epsilon": 0.1, "rounds": 50, "clip_norm": 1.0}',
         'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 0.05}',
@@ -306,7 +306,6 @@ q2 = CustomProblem(
         'knobs = dict(epsilon=0.5, rounds=200, clip_norm=1.0)',
         'knobs = {"epsilon": 0.5, "rounds": 50, "clip_norm": 5}',
     ],
-    known_errors=[("KeyError", "the knobs are 'epsilon', 'rounds' and 'clip_norm', spelled exactly so.")],
     explanation="every number meets its target: privacy costs under a point of accuracy here. One caveat: each "
                 "setting you tried trained on the same patients and was scored on the same test set. Released, every "
                 "run would compose; and picking the best of many private runs leaks too (Papernot & Steinke, ICLR "
@@ -460,7 +459,6 @@ q4 = CustomProblem(
         'mitigation = "equal_opportunity"',
     ],
     alternatives=['mitigation = "Demographic_Parity".lower()'],
-    known_errors=[("NameError", "write the constraint's name as a string, in quotes.")],
     explanation="equal selection rates across age bands happen to bring both error rates closest here, at the "
                 "smallest accuracy cost.",
 )
