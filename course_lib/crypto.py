@@ -16,7 +16,8 @@ What this module teaches, read top to bottom:
    a recipient's X25519 public key (ephemeral X25519 + HKDF-SHA256 + AES-GCM). This is a
    *teaching construction* that shows the moving parts of RFC 9180 (HPKE); it is not HPKE
    and no other program reads its format. For real exchanges use the standard, which
-   ``cryptography`` (>= 46) implements in ``cryptography.hazmat.primitives.hpke``.
+   ``cryptography`` implements in ``cryptography.hazmat.primitives.hpke`` (present in
+   the pinned 50.0.2; the lesson uses it).
 5. **TLS for real.** :func:`create_test_pki` writes a CA and a ``localhost`` server
    certificate made with ``cryptography.x509``; :class:`TLSServer` serves TLS on 127.0.0.1
    from a background thread and shuts down cleanly.
