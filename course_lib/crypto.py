@@ -449,7 +449,9 @@ def _raw(public_key: X25519PublicKey) -> bytes:
 def hybrid_encrypt(data: bytes, recipient: X25519PublicKey, *, associated_data: bytes = b"") -> bytes:
     """Encrypt ``data`` so that only the holder of ``recipient``'s private key can read it.
 
-    An ECIES-style construction (as in RFC 9180, HPKE, base mode, simplified): a fresh
+    A teaching construction, ECIES-style: the steps of RFC 9180 (HPKE, base mode) written out
+    by hand, but not HPKE and not interoperable with it (use
+    ``cryptography.hazmat.primitives.hpke`` to exchange data with others). A fresh
     ephemeral X25519 key agrees a secret with the recipient (RFC 7748), HKDF-SHA256
     (RFC 5869) turns it into an AES-256-GCM key. Output: ``ephemeral public key (32) ||
     nonce (12) || ciphertext+tag``.
