@@ -2,14 +2,22 @@
 
 What this module teaches, read top to bottom:
 
-1. **Keys from passwords.** :func:`derive_fernet_key` stretches a password with a salted,
-   memory-hard KDF (Scrypt); :func:`password_encrypt` stores the salt beside the ciphertext.
+1. **Keys from passwords.** :func:`derive_argon2id_key` (Argon2id, RFC 9106) and
+   :func:`derive_fernet_key` (Scrypt, RFC 7914) stretch a password with a salted, memory-hard
+   KDF at the OWASP Password Storage Cheat Sheet's minimum cost (Argon2id m=19 MiB, t=2, p=1;
+   scrypt N=2**17, r=8, p=1); :func:`password_encrypt` uses Argon2id and stores the salt
+   beside the ciphertext.
 2. **Password storage.** :func:`hash_password` / :func:`verify_password` keep a slow, salted
-   Scrypt hash instead of a fast SHA-256 digest.
+   Argon2id hash in the standard PHC string format (or a Scrypt hash) instead of a fast
+   SHA-256 digest; stored strings are parsed strictly and their cost is bounded both ways.
 3. **Data at rest.** :func:`encrypt_file` / :func:`decrypt_file` encrypt a whole file with
    Fernet; the notebook encrypts one column with the same primitive.
 4. **Sharing with a partner.** :func:`hybrid_encrypt` / :func:`hybrid_decrypt` wrap data for
-   a recipient's X25519 public key (ephemeral X25519 + HKDF-SHA256 + AES-GCM).
+   a recipient's X25519 public key (ephemeral X25519 + HKDF-SHA256 + AES-GCM). This is a
+   *teaching construction* that shows the moving parts of RFC 9180 (HPKE); it is not HPKE
+   and no other program reads its format. For real exchanges use the standard, which
+   ``cryptography`` implements in ``cryptography.hazmat.primitives.hpke`` (present in
+   the pinned 50.0.2; the lesson uses it).
 5. **TLS for real.** :func:`create_test_pki` writes a CA and a ``localhost`` server
    certificate made with ``cryptography.x509``; :class:`TLSServer` serves TLS on 127.0.0.1
    from a background thread and shuts down cleanly.
@@ -18,7 +26,7 @@ What this module teaches, read top to bottom:
    patients into a real SQLite database for the SQL-injection demonstration.
 
 Every primitive comes from the maintained ``cryptography`` package; nothing here invents a
-cipher. Secret material (salts, nonces, keys) comes from the operating system's CSPRNG
+cipher, and the one composed scheme (item 4) is labelled as a teaching construction. Secret material (salts, nonces, keys) comes from the operating system's CSPRNG
 (``os.urandom`` / ``secrets``), deliberately *not* from a ``numpy.random.Generator``:
 NumPy's generators are reproducible by design and therefore unfit for secrets.
 """
@@ -46,6 +54,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -55,6 +64,11 @@ from course_lib import _checks
 __all__ = [
     "SALT_BYTES",
     "DIGEST_BYTES",
+    "ARGON2ID_MEMORY_KIB",
+    "ARGON2ID_ITERATIONS",
+    "ARGON2ID_LANES",
+    "PBKDF2_SHA256_ITERATIONS",
+    "derive_argon2id_key",
     "derive_fernet_key",
     "password_encrypt",
     "password_decrypt",
@@ -74,18 +88,29 @@ __all__ = [
 #: Bytes of random salt per password (NIST SP 800-132 asks for at least 128 bits).
 SALT_BYTES = 16
 
-# Scrypt cost: n=2**14, r=8, p=1 are the interactive-login parameters of Percival's paper and
-# the cryptography documentation; they use 16 MiB of memory per guess.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+# Costs from the OWASP Password Storage Cheat Sheet (the minimums it recommends):
+# Argon2id m=19 MiB (19456 KiB), t=2, p=1 (its first choice); scrypt N=2**17, r=8, p=1
+# (128 MiB per guess); PBKDF2-HMAC-SHA256 600,000 iterations.
+# https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**17, 8, 1
+#: Argon2id cost (RFC 9106) used by :func:`derive_argon2id_key`, :func:`password_encrypt` and
+#: :func:`hash_password`: memory in KiB, passes, lanes (OWASP's minimum).
+ARGON2ID_MEMORY_KIB, ARGON2ID_ITERATIONS, ARGON2ID_LANES = 19 * 1024, 2, 1
+#: PBKDF2-HMAC-SHA256 iterations OWASP asks for (the lesson compares it; not used here).
+PBKDF2_SHA256_ITERATIONS = 600_000
+_ARGON2_MAX_MEMORY_KIB, _ARGON2_MAX_ITERATIONS, _ARGON2_MAX_LANES = 2**20, 16, 16
+#: OWASP's weakest Argon2id row is m=7 MiB with t=5; every row has m*t >= 19 MiB * 2 (roughly).
+_ARGON2_MIN_MEMORY_KIB = 7 * 1024
+_ARGON2_MIN_WORK = 7 * 1024 * 5
 
 #: Upper bounds on any Scrypt cost, whether the caller passes it or it is read from a stored
 #: hash: memory is ``128 * n * r`` bytes and time grows with ``n * r * p``, so an unbounded
 #: cost in a stored string is a denial of service (``n=2**30`` asks for 1 TiB).
 _SCRYPT_MAX_N, _SCRYPT_MAX_R, _SCRYPT_MAX_P = 2**20, 32, 16
 _SCRYPT_MAX_MEMORY = 2**30  # bytes: 128 * n * r
-#: Lower bound on the memory of a *password hash* (:func:`hash_password`,
-#: :func:`verify_password`): the interactive-login cost above, 16 MiB. A stored hash that
-#: claims less was weakened (or made by another program) and is refused, not verified.
+#: Lower bound on the memory of a Scrypt *password hash* (:func:`hash_password`,
+#: :func:`verify_password`): OWASP's minimum N=2**17, r=8, 128 MiB. A stored hash that
+#: claims less was weakened (or made by older code) and is refused, not verified.
 _SCRYPT_MIN_HASH_MEMORY = 128 * _SCRYPT_N * _SCRYPT_R
 #: Bytes of the digest :func:`hash_password` stores; :func:`verify_password` accepts no other
 #: length (an empty or 1-byte digest would match almost any password).
@@ -122,7 +147,7 @@ def _check_scrypt_cost(n: int, r: int, p: int, *, min_memory: int = 0, source: s
     if memory < min_memory:
         raise ValueError(
             f"n and r{where} give 128*n*r = {memory} bytes of memory, below the minimum of {min_memory} "
-            f"(n={n}, r={r}; the interactive-login cost is n=2**14, r=8): too weak for a password hash"
+            f"(n={n}, r={r}; OWASP's minimum is n=2**17, r=8): too weak for a password hash"
         )
 
 
@@ -137,7 +162,8 @@ def derive_fernet_key(
     """Derive a Fernet key (32 bytes, URL-safe base64) from ``password`` and ``salt``.
 
     Uses Scrypt (Percival, *Stronger key derivation via sequential memory-hard functions*,
-    2009; RFC 7914). The same password and salt always give the same key; a different salt
+    2009; RFC 7914); the default cost is OWASP's minimum, N=2**17, r=8, p=1 (128 MiB).
+    :func:`derive_argon2id_key` is the first choice; this one suits systems that have scrypt. The same password and salt always give the same key; a different salt
     gives an unrelated key, so equal passwords do not share keys and precomputed tables fail.
     """
     password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
@@ -152,8 +178,52 @@ def derive_fernet_key(
     return base64.urlsafe_b64encode(raw)
 
 
+def _check_argon2_cost(memory_kib: int, iterations: int, lanes: int, *, minimum: bool, source: str = "") -> None:
+    """Refuse an Argon2id cost outside the bounded range (``minimum``: also refuse a weak one)."""
+    where = f" in {source}" if source else ""
+    for name, value, top in (("memory_kib", memory_kib, _ARGON2_MAX_MEMORY_KIB),
+                             ("iterations", iterations, _ARGON2_MAX_ITERATIONS), ("lanes", lanes, _ARGON2_MAX_LANES)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name}{where} must be an int, got {type(value).__name__} {value!r}")
+        if not 1 <= value <= top:
+            raise ValueError(f"{name}{where} must be an int from 1 to {top}, got {value!r}")
+    if memory_kib < 8 * lanes:
+        raise ValueError(f"memory_kib{where} must be at least 8 * lanes = {8 * lanes} (RFC 9106), got {memory_kib}")
+    if minimum and (memory_kib < _ARGON2_MIN_MEMORY_KIB or memory_kib * iterations < _ARGON2_MIN_WORK):
+        raise ValueError(
+            f"memory_kib and iterations{where} (m={memory_kib} KiB, t={iterations}) are below OWASP's minimum "
+            f"(m=19456 KiB with t=2, or m=7168 KiB with t=5): too weak for a password"
+        )
+
+
+def derive_argon2id_key(
+    password: str | bytes,
+    salt: bytes,
+    *,
+    memory_kib: int = ARGON2ID_MEMORY_KIB,
+    iterations: int = ARGON2ID_ITERATIONS,
+    lanes: int = ARGON2ID_LANES,
+) -> bytes:
+    """Derive a Fernet key (32 bytes, URL-safe base64) from ``password`` and ``salt`` with Argon2id.
+
+    Argon2id (Biryukov, Dinu, Khovratovich; RFC 9106) is memory-hard and OWASP's first choice;
+    the defaults are the OWASP Password Storage Cheat Sheet's minimum (m=19 MiB, t=2, p=1), and
+    a weaker cost is refused. Same password and salt give the same key; another salt another.
+    """
+    password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
+    if not password:
+        raise ValueError("password must not be empty")
+    if not isinstance(salt, bytes):
+        raise TypeError(f"salt must be bytes (e.g. os.urandom({SALT_BYTES})), got {type(salt).__name__}")
+    if not SALT_BYTES <= len(salt) <= _MAX_SALT_BYTES:
+        raise ValueError(f"salt must be {SALT_BYTES} to {_MAX_SALT_BYTES} random bytes, got {len(salt)} bytes")
+    _check_argon2_cost(memory_kib, iterations, lanes, minimum=True)
+    raw = Argon2id(salt=salt, length=32, iterations=iterations, lanes=lanes, memory_cost=memory_kib).derive(password)
+    return base64.urlsafe_b64encode(raw)
+
+
 def password_encrypt(data: bytes, password: str | bytes) -> bytes:
-    """Encrypt ``data`` under a key derived from ``password``; returns ``salt || token``.
+    """Encrypt ``data`` under an Argon2id key derived from ``password``; returns ``salt || token``.
 
     A fresh random salt is drawn for every call and stored in the clear in front of the
     Fernet token: the salt is not secret, it only has to be unique.
@@ -161,7 +231,7 @@ def password_encrypt(data: bytes, password: str | bytes) -> bytes:
     if not isinstance(data, bytes):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
     salt = os.urandom(SALT_BYTES)
-    return salt + Fernet(derive_fernet_key(password, salt)).encrypt(data)
+    return salt + Fernet(derive_argon2id_key(password, salt)).encrypt(data)
 
 
 def password_decrypt(blob: bytes, password: str | bytes) -> bytes:
@@ -171,7 +241,7 @@ def password_decrypt(blob: bytes, password: str | bytes) -> bytes:
     if len(blob) <= SALT_BYTES:
         raise ValueError(f"blob must be bytes longer than the {SALT_BYTES}-byte salt, got {len(blob)} bytes")
     salt, token = blob[:SALT_BYTES], blob[SALT_BYTES:]
-    return Fernet(derive_fernet_key(password, salt)).decrypt(token)
+    return Fernet(derive_argon2id_key(password, salt)).decrypt(token)
 
 
 # --------------------------------------------------------------------------------------
@@ -179,19 +249,31 @@ def password_decrypt(blob: bytes, password: str | bytes) -> bytes:
 # --------------------------------------------------------------------------------------
 
 
-def hash_password(password: str | bytes, *, n: int = _SCRYPT_N, r: int = 8, p: int = 1) -> str:
-    """A storable Scrypt hash ``scrypt$n$r$p$salt$digest`` (salt and digest in base64).
+def hash_password(
+    password: str | bytes, *, scheme: str = "argon2id", n: int = _SCRYPT_N, r: int = 8, p: int = 1
+) -> str:
+    """A storable, salted, slow password hash.
 
-    Parameters are stored with the hash so that they can be raised later (OWASP Password
-    Storage Cheat Sheet) while old hashes still verify. The cost must lie between the
-    interactive-login parameters (``128*n*r`` >= 16 MiB) and the upper bounds
-    (``n <= 2**20``, ``r <= 32``, ``p <= 16``, 1 GiB): the range :func:`verify_password` accepts.
+    ``scheme="argon2id"`` (default, OWASP's first choice): the standard PHC string
+    ``$argon2id$v=19$m=19456,t=2,p=1$salt$digest`` that ``argon2-cffi`` and other libraries
+    read. ``scheme="scrypt"``: ``scrypt$n$r$p$salt$digest`` (URL-safe base64) with the cost
+    ``n``, ``r``, ``p`` (default OWASP's minimum N=2**17, r=8, p=1; ``128*n*r`` must be at
+    least 128 MiB and at most 1 GiB). ``n``, ``r``, ``p`` apply to scrypt only. The cost is
+    stored with the hash so it can be raised later while old hashes still verify.
     """
     password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
     if not password:
         raise ValueError("password must not be empty")
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a str ('argon2id' or 'scrypt'), got {type(scheme).__name__}")
+    if scheme not in ("argon2id", "scrypt"):
+        raise ValueError(f"scheme must be 'argon2id' or 'scrypt', got {scheme!r}")
     _check_scrypt_cost(n, r, p, min_memory=_SCRYPT_MIN_HASH_MEMORY)
     salt = os.urandom(SALT_BYTES)
+    if scheme == "argon2id":
+        kdf = Argon2id(salt=salt, length=DIGEST_BYTES, iterations=ARGON2ID_ITERATIONS, lanes=ARGON2ID_LANES,
+                       memory_cost=ARGON2ID_MEMORY_KIB)
+        return kdf.derive_phc_encoded(password)
     digest = Scrypt(salt=salt, length=DIGEST_BYTES, n=n, r=r, p=p).derive(password)
     b64 = base64.urlsafe_b64encode
     return f"scrypt${n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
@@ -200,18 +282,58 @@ def hash_password(password: str | bytes, *, n: int = _SCRYPT_N, r: int = 8, p: i
 def verify_password(password: str | bytes, stored: str) -> bool:
     """True if ``password`` matches ``stored`` (from :func:`hash_password`).
 
-    ``stored`` is parsed strictly, and anything else is a ``ValueError``, never a verdict:
-    exactly six ``$``-separated fields; ``n``, ``r``, ``p`` written as plain decimal numbers
-    within the range :func:`hash_password` accepts (so a stored string can neither weaken the
-    hash nor ask for unbounded memory); a salt of 16 to 64 bytes and a digest of exactly 32
-    bytes, each in URL-safe base64 that decodes exactly (re-encoding gives the same text).
-    A hash with an empty or short digest would otherwise match almost every password. The
-    comparison is constant-time (``hmac.compare_digest``).
+    ``stored`` is parsed strictly, and anything else is a ``ValueError``, never a verdict.
+    An Argon2id hash must be exactly ``$argon2id$v=19$m=M,t=T,p=P$salt$digest`` with plain
+    decimal costs within bounds (at least OWASP's minimum, at most 1 GiB, 16 passes, 16 lanes),
+    a salt of 16 to 64 bytes and a digest of exactly 32 bytes in canonical unpadded standard
+    base64. A Scrypt hash must be exactly six ``$``-separated fields ``scrypt$n$r$p$salt$digest``;
+    ``n``, ``r``, ``p`` plain decimal numbers within the range :func:`hash_password` accepts
+    (so a stored string can neither weaken the hash nor ask for unbounded memory); a salt of
+    16 to 64 bytes and a digest of exactly 32 bytes, each in URL-safe base64 that decodes
+    exactly (re-encoding gives the same text). A hash with an empty or short digest would
+    otherwise match almost every password. The comparison is constant-time.
     """
     password = _as_bytes(password, "password", max_bytes=_MAX_PASSWORD_BYTES)
+    if isinstance(stored, str) and stored.startswith("$argon2id$"):
+        m, t, lanes, salt, expected = _parse_argon2_hash(stored)
+        kdf = Argon2id(salt=salt, length=DIGEST_BYTES, iterations=t, lanes=lanes, memory_cost=m)
+        candidate = kdf.derive(password)
+        return hmac.compare_digest(candidate, expected)
     n, r, p, salt, expected = _parse_stored_hash(stored)
     candidate = Scrypt(salt=salt, length=DIGEST_BYTES, n=n, r=r, p=p).derive(password)
     return hmac.compare_digest(candidate, expected)
+
+
+_ARGON2_PHC = re.compile(
+    r"\$argon2id\$v=19\$m=([1-9][0-9]{0,9}),t=([1-9][0-9]{0,9}),p=([1-9][0-9]{0,9})"
+    r"\$([A-Za-z0-9+/]{1,100})\$([A-Za-z0-9+/]{1,100})"
+)
+
+
+def _phc_b64(field: str, what: str, low: int, high: int) -> bytes:
+    try:
+        raw = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+    except ValueError:
+        raise ValueError(f"stored {what} must be unpadded standard base64, got {field[:24]!r}") from None
+    if base64.b64encode(raw).decode("ascii").rstrip("=") != field:
+        raise ValueError(f"stored {what} must be canonical base64 (re-encoding must give the same text), got {field[:24]!r}")
+    if not low <= len(raw) <= high:
+        rule = f"exactly {low}" if low == high else f"{low} to {high}"
+        raise ValueError(f"stored {what} must decode to {rule} bytes, got {len(raw)} bytes")
+    return raw
+
+
+def _parse_argon2_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    if len(stored) > 512:
+        raise ValueError(f"stored must be a hash from hash_password (under 512 characters), got {len(stored)} characters")
+    match = _ARGON2_PHC.fullmatch(stored)
+    if match is None:
+        raise ValueError(f"stored must look like '$argon2id$v=19$m=M,t=T,p=P$salt$digest', got {stored[:48]!r}")
+    m, t, lanes = (int(g) for g in match.groups()[:3])
+    _check_argon2_cost(m, t, lanes, minimum=True, source="stored")
+    salt = _phc_b64(match.group(4), "salt", SALT_BYTES, _MAX_SALT_BYTES)
+    digest = _phc_b64(match.group(5), "digest", DIGEST_BYTES, DIGEST_BYTES)
+    return m, t, lanes, salt, digest
 
 
 _COST_FIELD = re.compile(r"[1-9][0-9]{0,9}")
@@ -237,7 +359,7 @@ def _parse_stored_hash(stored: object) -> tuple[int, int, int, bytes, bytes]:
         raise ValueError(f"stored must be a hash from hash_password (under 512 characters), got {len(stored)} characters")
     parts = stored.split("$")
     if len(parts) != 6 or parts[0] != "scrypt":
-        raise ValueError(f"stored must look like 'scrypt$n$r$p$salt$digest', got {stored[:40]!r}")
+        raise ValueError(f"stored must look like '$argon2id$v=19$m=M,t=T,p=P$salt$digest' or 'scrypt$n$r$p$salt$digest', got {stored[:40]!r}")
     costs = []
     for name, field in zip("nrp", parts[1:4]):
         if not _COST_FIELD.fullmatch(field):
@@ -327,7 +449,9 @@ def _raw(public_key: X25519PublicKey) -> bytes:
 def hybrid_encrypt(data: bytes, recipient: X25519PublicKey, *, associated_data: bytes = b"") -> bytes:
     """Encrypt ``data`` so that only the holder of ``recipient``'s private key can read it.
 
-    An ECIES-style construction (as in RFC 9180, HPKE, base mode, simplified): a fresh
+    A teaching construction, ECIES-style: the steps of RFC 9180 (HPKE, base mode) written out
+    by hand, but not HPKE and not interoperable with it (use
+    ``cryptography.hazmat.primitives.hpke`` to exchange data with others). A fresh
     ephemeral X25519 key agrees a secret with the recipient (RFC 7748), HKDF-SHA256
     (RFC 5869) turns it into an AES-256-GCM key. Output: ``ephemeral public key (32) ||
     nonce (12) || ciphertext+tag``.

@@ -73,7 +73,7 @@ def test_password_roundtrip_salt_in_front_and_wrong_password():
     blob = crypto.password_encrypt(b"record", "s3cret")
     assert crypto.password_decrypt(blob, "s3cret") == b"record"
     salt = blob[: crypto.SALT_BYTES]
-    assert Fernet(crypto.derive_fernet_key("s3cret", salt)).decrypt(blob[crypto.SALT_BYTES:]) == b"record"
+    assert Fernet(crypto.derive_argon2id_key("s3cret", salt)).decrypt(blob[crypto.SALT_BYTES:]) == b"record"
     assert crypto.password_encrypt(b"record", "s3cret")[:16] != salt  # fresh salt each call
     with pytest.raises(InvalidToken):
         crypto.password_decrypt(blob, "wrong")
@@ -91,16 +91,64 @@ def test_password_encrypt_decrypt_bad_input():
 
 def test_hash_and_verify_password():
     stored = crypto.hash_password("hunter2")
-    assert stored.startswith("scrypt$16384$8$1$")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's minimum Argon2id cost
     assert crypto.verify_password("hunter2", stored)
     assert not crypto.verify_password("hunter3", stored)
     assert crypto.hash_password("hunter2") != stored  # salted
 
 
 def test_hash_password_default_cost_is_recorded():
-    stored = crypto.hash_password("pw")
-    assert stored.split("$")[1:4] == ["16384", "8", "1"]
+    stored = crypto.hash_password("pw", scheme="scrypt")
+    assert stored.split("$")[1:4] == ["131072", "8", "1"]  # OWASP's minimum scrypt cost
     assert crypto.verify_password(b"pw", stored)
+    assert not crypto.verify_password(b"px", stored)
+
+
+def test_argon2id_hash_is_the_standard_phc_string():
+    """The library's own PHC verifier accepts our hash: the format is the standard one."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    stored = crypto.hash_password("hunter2")
+    Argon2id.verify_phc_encoded(b"hunter2", stored)
+    assert crypto.verify_password("hunter2", stored) and not crypto.verify_password("hunter3", stored)
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda h: h.replace("m=19456", "m=1024"), "below OWASP's minimum"),  # downgraded cost
+        (lambda h: h.replace("t=2", "t=1"), "below OWASP's minimum"),
+        (lambda h: h.replace("m=19456", "m=4194304"), "memory_kib in stored must be an int from 1 to"),
+        (lambda h: h.replace("p=1", "p=17"), "lanes in stored must be an int from 1 to 16"),
+        (lambda h: h.replace("t=2", "t=02"), "stored must look like"),
+        (lambda h: h.replace("v=19", "v=16"), "stored must look like"),
+        (lambda h: h.replace("$argon2id$", "$argon2i$"), "stored must look like"),
+        (lambda h: h + "=", "stored must look like"),
+        (lambda h: h[: h.rindex("$")], "stored must look like"),
+        (lambda h: h[: h.rindex("$") + 1] + "AAAA", "digest must decode to exactly 32 bytes, got 3"),
+        (lambda h: h[: h.rindex("$") + 1] + "A" * 44, "digest must decode to exactly 32 bytes, got 33"),
+    ],
+)
+def test_verify_password_refuses_malformed_argon2id_hashes(edit, match):
+    good = crypto.hash_password("pw")
+    with pytest.raises(ValueError, match=match):
+        crypto.verify_password("pw", edit(good))
+
+
+def test_derive_argon2id_key():
+    k1 = crypto.derive_argon2id_key("pw", SALT)
+    assert k1 == crypto.derive_argon2id_key(b"pw", SALT) != crypto.derive_argon2id_key("pw", SALT[::-1])
+    Fernet(k1)
+    with pytest.raises(ValueError, match="below OWASP's minimum"):
+        crypto.derive_argon2id_key("pw", SALT, memory_kib=1024)
+    with pytest.raises(ValueError, match="salt must be 16 to 64 random bytes"):
+        crypto.derive_argon2id_key("pw", b"short")
+    with pytest.raises(ValueError, match="password must not be empty"):
+        crypto.derive_argon2id_key("", SALT)
+    with pytest.raises(TypeError, match="iterations must be an int"):
+        crypto.derive_argon2id_key("pw", SALT, iterations=2.0)
+    with pytest.raises(ValueError, match="at least 8 \\* lanes"):
+        crypto.derive_argon2id_key("pw", SALT, memory_kib=64, lanes=16)
 
 
 def test_hash_and_verify_password_bad_input():
@@ -112,6 +160,8 @@ def test_hash_and_verify_password_bad_input():
         crypto.hash_password("pw", **FAST)
     with pytest.raises(ValueError, match="stored must look like"):
         crypto.verify_password("pw", "sha256$abc")
+    with pytest.raises(ValueError, match="scheme must be 'argon2id' or 'scrypt'"):
+        crypto.hash_password("pw", scheme="bcrypt")
     with pytest.raises(TypeError, match="stored must be a str"):
         crypto.verify_password("pw", None)
 

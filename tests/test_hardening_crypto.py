@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from course_lib import crypto
 
-GOOD = crypto.hash_password("correct horse")  # default cost: the one notebooks store
+GOOD = crypto.hash_password("correct horse", scheme="scrypt")  # default scrypt cost (OWASP's minimum)
 _, N, R, P, SALT64, DIGEST64 = GOOD.split("$")
 
 
@@ -57,6 +57,7 @@ def test_the_good_hash_still_verifies():
         (stored(n=2**20, r=16), "more than the limit of 1 GiB"),
         (stored(n=16), "too weak for a password hash"),  # downgraded cost
         (stored(n=2**14, r=1), "too weak for a password hash"),
+        (stored(n=2**14), "too weak for a password hash"),  # the old default, below OWASP's N=2**17
         (stored(n=3), "power of 2"),
         (stored(r=0), "cost r must be a positive decimal"),
         (stored(r=33), "r in stored must be an int from 1 to 32"),
