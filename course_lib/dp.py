@@ -334,7 +334,7 @@ def report_noisy_max(
     largest noisy score; the noisy scores themselves are not released. ``sensitivity`` bounds
     how much one record can move any single score (1 for counts). The scale ``2 Delta / eps``
     is epsilon-DP whatever the direction in which the scores move, so it holds for add/remove
-    and for replace-one neighbours (Dwork & Roth, 2014, section 3.3, Claim 3.9, whose
+    and for replace-one neighbours (Dwork & Roth, 2014, section 3.3: Claim 3.9, whose
     ``Delta / eps`` needs counts that can only all rise or all fall together, i.e. add/remove;
     McSherry & Talwar, FOCS 2007, for the exponential mechanism it mirrors).
     """
