@@ -15,6 +15,8 @@ What this module teaches, read top to bottom:
    local differential privacy for a yes/no answer (Warner, 1965; Dwork & Roth, 2014, 3.2).
 4. **The Gaussian mechanism** (:func:`gaussian_sigma`, :func:`gaussian_mechanism`):
    (epsilon, delta)-differential privacy with L2 sensitivity (Dwork & Roth, 2014, Theorem A.1).
+   **Report noisy max** (:func:`report_noisy_max`): a private choice among candidates, such
+   as the most common diagnosis, where the answer is a label, not a number.
 5. **An empirical audit** (:func:`estimate_epsilon`): run a mechanism many times on two
    neighbouring datasets and return a statistically sound *lower* bound on the epsilon it
    really gives (Ding et al., *Detecting Violations of Differential Privacy*, CCS 2018;
@@ -317,6 +319,39 @@ def gaussian_mechanism(
     with np.errstate(over="ignore", invalid="ignore"):
         noisy = _finite_release(array + generator.normal(0.0, sigma, size=array.shape), sigma)
     return float(noisy) if noisy.ndim == 0 else noisy
+
+
+def report_noisy_max(
+    scores: Sequence[float] | np.ndarray | pd.Series,
+    sensitivity: float,
+    epsilon: float,
+    rng: np.random.Generator | None = None,
+) -> Any:
+    """Epsilon-DP choice of the best of several candidates: **report noisy max**.
+
+    Adds independent Laplace noise of scale ``2 * sensitivity / epsilon`` to every score and
+    returns the *label* (the index for a ``pandas.Series``, the position otherwise) of the
+    largest noisy score; the noisy scores themselves are not released. ``sensitivity`` bounds
+    how much one record can move any single score (1 for counts). The scale ``2 Delta / eps``
+    is epsilon-DP whatever the direction in which the scores move, so it holds for add/remove
+    and for replace-one neighbours (Dwork & Roth, 2014, section 3.3: Claim 3.9, whose
+    ``Delta / eps`` needs counts that can only all rise or all fall together, i.e. add/remove;
+    McSherry & Talwar, FOCS 2007, for the exponential mechanism it mirrors).
+    """
+    labels: list[Any]
+    if isinstance(scores, pd.Series):
+        labels = list(scores.index)
+    else:
+        labels = list(range(len(_sequence("scores", scores))))
+    array = _finite_array("scores", scores, ndim=1, allow_bool=False)
+    if array.size == 0:
+        raise ValueError("scores must hold at least one candidate, got an empty sequence")
+    sensitivity = _sensitivity(sensitivity)
+    epsilon = _epsilon(epsilon)
+    scale = _finite_scale(2.0 * sensitivity / epsilon, "the noise scale 2 * sensitivity / epsilon",
+                          sensitivity=sensitivity, epsilon=epsilon)
+    noisy = array + _rng(rng).laplace(0.0, scale, size=array.shape)
+    return labels[int(np.argmax(noisy))]
 
 
 # --------------------------------------------------------------------------------------

@@ -260,3 +260,43 @@ def test_private_logistic_accuracy_rejects_bad_input():
         dp.private_logistic_accuracy(X, y, X, y, [0.0], [0], data_norm=1.0)
     with pytest.raises(ValueError, match="at least one"):
         dp.private_logistic_accuracy(X, y, X, y, [1.0], [], data_norm=1.0)
+
+
+# --- Report noisy max -------------------------------------------------------------------
+
+
+def test_report_noisy_max_returns_the_series_label_and_the_position_for_a_list():
+    assert dp.report_noisy_max(pd.Series({"flu": 1000.0, "cold": 0.0}), 1.0, 1.0, rng()) == "flu"
+    assert dp.report_noisy_max([0.0, 0.0, 1000.0], 1.0, 1.0, rng()) == 2
+
+
+def test_report_noisy_max_uses_scale_two_sensitivity_over_epsilon():
+    # two candidates: P[second wins] = P[L2 - L1 > gap], L1, L2 ~ Lap(b) with b = 2 * 1 / 1 = 2
+    gap, b = 2.0, 2.0
+    generator = rng(3)
+    wins = np.mean([dp.report_noisy_max([gap, 0.0], 1.0, 1.0, generator) == 1 for _ in range(20_000)])
+    # difference of two Lap(b): P[D > t] = exp(-t/b) (2 + t/b) / 4
+    expected = math.exp(-gap / b) * (2 + gap / b) / 4
+    assert abs(wins - expected) < 0.01
+
+
+def test_report_noisy_max_probability_ratio_is_within_e_epsilon():
+    # neighbours (replace-one): one record moves from candidate 0 to candidate 1
+    d, d_prime = [10.0, 9.0, 5.0], [9.0, 10.0, 5.0]
+    generator = rng(4)
+    p = np.mean([dp.report_noisy_max(d, 1.0, 1.0, generator) == 0 for _ in range(20_000)])
+    q = np.mean([dp.report_noisy_max(d_prime, 1.0, 1.0, generator) == 0 for _ in range(20_000)])
+    assert p / q <= math.e * 1.1
+
+
+@pytest.mark.parametrize(("scores", "sensitivity", "epsilon", "error", "words"), [
+    ("ab", 1.0, 1.0, TypeError, "scores must be a sequence"),
+    (5, 1.0, 1.0, TypeError, "scores must be a sequence"),
+    ([], 1.0, 1.0, ValueError, "at least one candidate"),
+    ([1.0, float("nan")], 1.0, 1.0, ValueError, "finite"),
+    ([1.0, 2.0], -1.0, 1.0, ValueError, "sensitivity"),
+    ([1.0, 2.0], 1.0, 0.0, ValueError, "epsilon"),
+])
+def test_report_noisy_max_rejects_bad_input(scores, sensitivity, epsilon, error, words):
+    with pytest.raises(error, match=words):
+        dp.report_noisy_max(scores, sensitivity, epsilon, rng())
