@@ -62,7 +62,7 @@ def test_exercise_starters_never_overwrite_lecture_variables(path: Path) -> None
     starts = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises")]
     assert starts, f"{path.name} has no '## Exercises' section"
     lecture = set().union(*(_top_level_names(c.source) for c in cells[: starts[0]] if c.cell_type == "code"))
-    lecture -= {"____"}
+    lecture -= {"____", "_"}  # "_" is a throwaway, never a lecture variable
     for cell in cells[starts[0]:]:
         if cell.cell_type == "code" and _is_starter(cell.source):
             clash = sorted(_top_level_names(cell.source) & lecture)

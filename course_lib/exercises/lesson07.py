@@ -296,7 +296,8 @@ q2 = ValueProblem(
         "groups A and B on the test applicants.",
         "demographic_parity_difference(y_true, y_pred, sensitive_features=...) ignores y_true (approval rates "
         "need no label) but requires it; the groups are test['group'].",
-        "second.fit(train[categorical + numeric], ...); pred = second.predict(test[categorical + numeric]); "
+        "second.fit(train[q2_categorical + q2_numeric], ...); pred = second.predict(test[q2_categorical + "
+        "q2_numeric]); "
         "demographic_parity_difference(test['approved'], pred, sensitive_features=test['group'])",
     ],
     reference="""
