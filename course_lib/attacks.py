@@ -426,7 +426,7 @@ def adversarial_training_linear(X: Any, y: Any, *, epsilon: float, mutable: Any 
         result = optimize.minimize(objective, np.zeros(2 * d + 1), jac=True, method="L-BFGS-B", bounds=bounds,
                                    options={"maxiter": 1000, "gtol": 1e-8})
     w = result.x[:d] - result.x[d : 2 * d]
-    model = LogisticRegression(C=C)
+    model = LogisticRegression(C=C, random_state=0)
     model.coef_, model.intercept_, model.classes_ = w[None, :], np.array([result.x[-1]]), np.array([0, 1])
     model.n_features_in_ = d
     return model
@@ -556,7 +556,7 @@ def extract_linear_model(queries: Any, answers: Any, *, response: str = "probabi
         raise ValueError(f"queries and answers must have the same length, got {Q.shape[0]} queries and {a.size} answers")
     if response not in _RESPONSES:
         raise ValueError(f"response must be one of {_RESPONSES}, got {response!r}")
-    surrogate = LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=200)
+    surrogate = LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=200, random_state=0)
     if response == "label":
         labels = _labels("answers", a)
         if np.unique(labels).size < 2:
@@ -626,7 +626,7 @@ def load_linear_model(source: str | os.PathLike[str] | bytes) -> LogisticRegress
         coef, intercept, classes = arrays["coef"], arrays["intercept"], arrays["classes"]
     if coef.ndim != 2 or coef.shape[0] != 1 or intercept.shape != (1,) or classes.shape != (2,):
         raise ValueError(f"unexpected array shapes: coef {coef.shape}, intercept {intercept.shape}, classes {classes.shape}")
-    model = LogisticRegression()
+    model = LogisticRegression(random_state=0)
     model.coef_, model.intercept_, model.classes_ = coef.astype(float), intercept.astype(float), classes
     model.n_features_in_ = coef.shape[1]
     return model

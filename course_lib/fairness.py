@@ -463,7 +463,7 @@ def private_group_errors(
         for epsilon in grid:
             for seed in seed_list:
                 if epsilon == float("inf"):
-                    model = LogisticRegression(C=1.0, max_iter=1000)
+                    model = LogisticRegression(C=1.0, max_iter=1000, random_state=0)
                 else:
                     model = PrivateLogisticRegression(epsilon=epsilon, data_norm=data_norm, random_state=seed)
                 pred = model.fit(X_tr, y_tr).predict(X_te).astype(int)

@@ -48,7 +48,7 @@ def _mia_cases() -> list[tuple[Any, tuple[np.ndarray, ...]]]:
     X_m, y_m, X_n, y_n = X_train[:400], y_train[:400], X_test[:300], y_test[:300]
     tree = DecisionTreeClassifier(random_state=0).fit(X_m, y_m)              # memorises: AUC well above 0.5
     shallow = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X_m, y_m)
-    linear = LogisticRegression(solver="newton-cholesky").fit(X_m, y_m)
+    linear = LogisticRegression(solver="newton-cholesky", random_state=0).fit(X_m, y_m)
     # a tree fitted on the NON-members: the attack's AUC is well BELOW 0.5, a result to report as it is
     backwards = DecisionTreeClassifier(random_state=0).fit(X_n, y_n)
     cases = [(model, (X_m, y_m, X_n, y_n)) for model in (tree, shallow, linear, backwards)]
@@ -520,9 +520,9 @@ def _check_signed_load(answer: Any) -> str:
     if not callable(answer):
         raise Incorrect(f"`load_if_signed` should be a function, got {type(answer).__name__}.")
     rng = np.random.default_rng(0)
-    genuine_model = LogisticRegression()
+    genuine_model = LogisticRegression(random_state=0)
     genuine_model.coef_, genuine_model.intercept_, genuine_model.classes_ = rng.normal(size=(1, 4)), np.array([0.5]), np.array([0, 1])
-    evil_model = LogisticRegression()
+    evil_model = LogisticRegression(random_state=0)
     evil_model.coef_, evil_model.intercept_, evil_model.classes_ = -genuine_model.coef_, np.array([-3.0]), np.array([0, 1])
     key = Ed25519PrivateKey.generate()
     other_key = Ed25519PrivateKey.generate()

@@ -179,7 +179,7 @@ def _pipeline_data() -> dict[str, Any]:
     X_train, y_train = clinical_matrix(train)
     X_audit, y_audit = clinical_matrix(audit)
     X_test, y_test = clinical_matrix(test)
-    baseline = LogisticRegression(max_iter=1000).fit(X_train, y_train)
+    baseline = LogisticRegression(max_iter=1000, random_state=0).fit(X_train, y_train)
     return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
             "sex": test["sex"].to_numpy(), "baseline": baseline.predict(X_test),
             "X_audit": X_audit, "y_audit": y_audit, "audit_band": _age_band(audit["age"]),
@@ -197,7 +197,7 @@ def _equalized_odds_gap(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarr
 
 
 def _as_estimator(params: np.ndarray) -> LogisticRegression:
-    model = LogisticRegression()
+    model = LogisticRegression(random_state=0)
     model.coef_, model.intercept_ = params[None, :-1], params[-1:]
     model.classes_, model.n_features_in_ = np.array([0, 1]), len(params) - 1
     return model
