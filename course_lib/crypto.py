@@ -310,6 +310,14 @@ _ARGON2_PHC = re.compile(
 )
 
 
+def _decoded_length(raw: bytes, what: str, low: int, high: int) -> bytes:
+    """``raw`` if its length lies in ``[low, high]`` (both stored-hash formats share this rule)."""
+    if not low <= len(raw) <= high:
+        rule = f"exactly {low}" if low == high else f"{low} to {high}"
+        raise ValueError(f"stored {what} must decode to {rule} bytes, got {len(raw)} bytes")
+    return raw
+
+
 def _phc_b64(field: str, what: str, low: int, high: int) -> bytes:
     try:
         raw = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
@@ -317,10 +325,7 @@ def _phc_b64(field: str, what: str, low: int, high: int) -> bytes:
         raise ValueError(f"stored {what} must be unpadded standard base64, got {field[:24]!r}") from None
     if base64.b64encode(raw).decode("ascii").rstrip("=") != field:
         raise ValueError(f"stored {what} must be canonical base64 (re-encoding must give the same text), got {field[:24]!r}")
-    if not low <= len(raw) <= high:
-        rule = f"exactly {low}" if low == high else f"{low} to {high}"
-        raise ValueError(f"stored {what} must decode to {rule} bytes, got {len(raw)} bytes")
-    return raw
+    return _decoded_length(raw, what, low, high)
 
 
 def _parse_argon2_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
@@ -346,10 +351,7 @@ def _exact_b64(field: str, what: str, low: int, high: int) -> bytes:
     raw = base64.urlsafe_b64decode(field)
     if base64.urlsafe_b64encode(raw).decode("ascii") != field:
         raise ValueError(f"stored {what} must be canonical base64 (re-encoding must give the same text), got {field[:24]!r}")
-    if not low <= len(raw) <= high:
-        rule = f"exactly {low}" if low == high else f"{low} to {high}"
-        raise ValueError(f"stored {what} must decode to {rule} bytes, got {len(raw)} bytes")
-    return raw
+    return _decoded_length(raw, what, low, high)
 
 
 def _parse_stored_hash(stored: object) -> tuple[int, int, int, bytes, bytes]:
