@@ -23,10 +23,12 @@ from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["setup", "progress", "quiet", "versions", "check_environment", "BENIGN_WARNINGS", "__version__"]
+__all__ = ["setup", "progress", "quiet", "versions", "check_environment", "BENIGN_WARNINGS", "SUPPORTED_PYTHON", "__version__"]
 __version__ = "0.1.0"
 
 #: Libraries whose versions the environment check prints (distribution names).
+#: The Python version the pins were measured on (the Makefile checks the same one).
+SUPPORTED_PYTHON = "3.11"
 KEY_LIBRARIES = ("numpy", "pandas", "scikit-learn", "matplotlib", "cryptography", "diffprivlib", "fairlearn", "shap")
 
 #: The only warnings :func:`setup` silences: (category, message regex, why it is benign).
@@ -99,11 +101,19 @@ def _pins(requirements: str | os.PathLike[str]) -> dict[str, str]:
     return pins
 
 
-def check_environment(requirements: str | os.PathLike[str] | None = None) -> dict[str, tuple[str, str]]:
-    """Compare installed versions with the pins of ``requirements.txt``.
+def _running_python() -> str:
+    """The running interpreter's ``major.minor`` version."""
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
-    Returns ``{package: (pinned, installed)}`` for every package that differs or is
-    missing; an empty dict means the environment is exactly the course's.
+
+def check_environment(requirements: str | os.PathLike[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Compare the Python version and the installed packages with the course's pins.
+
+    Returns ``{package: (pinned, installed)}`` for every package of ``requirements.txt`` that
+    differs or is missing (installed is ``None``), plus ``"python": (SUPPORTED_PYTHON, running)``
+    when the interpreter is not the supported version; an empty dict means the environment
+    is exactly the course's. One line for students:
+    ``python -c "import course_lib; print(course_lib.check_environment() or 'environment OK')"``.
     """
     from course_lib import _checks
 
@@ -122,7 +132,11 @@ def check_environment(requirements: str | os.PathLike[str] | None = None) -> dic
     if not pins:
         raise ValueError(f"{requirements} pins no package with ==")
     installed = versions(pins)
-    return {name: (pin, installed[name]) for name, pin in pins.items() if installed[name] != pin}
+    differences = {name: (pin, installed[name]) for name, pin in pins.items() if installed[name] != pin}
+    running = _running_python()
+    if running != SUPPORTED_PYTHON:
+        differences["python"] = (SUPPORTED_PYTHON, running)
+    return differences
 
 
 def setup(seed: int = 0, *, style: bool = True, show_versions: bool = True) -> np.random.Generator:

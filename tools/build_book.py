@@ -26,7 +26,7 @@ BOOK = ROOT / "book"
 DEFAULT_OUT = ROOT / "_build" / "book"
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^/?]+)")
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")  # [text](target), not images
-EXTRA_PAGES = ["datasets/DATASHEET.md"]
+EXTRA_PAGES = ["book/setup.md", "datasets/DATASHEET.md"]
 
 
 def github_base(readme: str) -> str:
