@@ -66,8 +66,10 @@ def test_binder_builds_environment_yml_and_runs_postbuild():
         assert not (ROOT / folder).exists(), f"{folder}/ would override the top-level Binder files"
     env = (ROOT / "environment.yml").read_text()
     assert re.search(r"^\s+- python=3\.\d+\s*$", env, re.M), "environment.yml must pin Python (Binder's default differs)"
-    for pin in ("jupyterlab==", "jupyterlab_rise==", "jupyter-book==1.", "playwright=="):
+    for pin in ("jupyterlab==", "jupyterlab_rise==", "ipykernel=="):
         assert pin in env, f"environment.yml must pin {pin!r}"
+    for tool in ("jupyter-book==", "playwright==", "pytest=="):  # students' image: no dev tools
+        assert tool not in env, f"environment.yml is for students: {tool!r} belongs in requirements-dev.txt"
     post = ROOT / "postBuild"
     text = post.read_text()
     assert text.startswith("#!/"), "postBuild needs a shebang line"
