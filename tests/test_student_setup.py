@@ -154,3 +154,51 @@ def test_setup_page_covers_what_a_student_needs_on_the_day():
     makefile = (ROOT / "Makefile").read_text()
     for step in ["-r requirements.txt", "--no-deps -e .", "tools/lab_settings.py"]:
         assert step in makefile and step in page, step
+
+
+def test_jupyterlab_serves_the_course_defaults(tmp_path):
+    """A real JupyterLab server from this environment reports fetchNews "false": no news prompt."""
+    import os
+    import secrets
+    import socket
+    import urllib.error
+    import urllib.request
+
+    jupyter = Path(sys.executable).parent / "jupyter"
+    if not jupyter.exists():
+        pytest.fail(f"{jupyter} is missing: run `make test`, which installs the pinned environment")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"), IPYTHONDIR=str(tmp_path / "ipython"),
+               JUPYTER_PLATFORM_DIRS="1")
+    command = [str(jupyter), "lab", "--no-browser", f"--ServerApp.root_dir={tmp_path}", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = (tmp_path / "lab.log").open("wb")
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:notification"
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:  # loopback only
+                    settings = json.loads(response.read())
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert proc.poll() is None, (tmp_path / "lab.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    # overrides.json becomes the defaults JupyterLab's front end starts from
+    properties = settings["schema"]["properties"]
+    assert properties["fetchNews"]["default"] == "false", properties["fetchNews"]
+    assert properties["checkForUpdates"]["default"] is False
