@@ -5,6 +5,8 @@ What this module teaches, read top to bottom:
 1. **Masking** (:func:`mask`) hides all but the last characters of an identifier and keeps
    its format (separators), so a clerk can still read "card ending 3456"; **redaction**
    (:func:`redact`) removes e-mails, phone, SSN-format and card-format numbers from free text.
+   **Dynamic masking** (:func:`dynamic_mask`) shows the same stored record masked or in
+   full depending on the reader's role (:data:`VIEW_POLICY`): access control at display time.
 2. **Pseudonymisation** (:func:`pseudonymize`) replaces an identifier with a keyed
    HMAC-SHA-256: stable for one key, useless without it. A plain hash (:func:`plain_hash`)
    is *not* a pseudonym: :func:`brute_force_ssn_hashes` reverses it by trying every
@@ -14,8 +16,9 @@ What this module teaches, read top to bottom:
 4. **Generalisation and suppression** (:func:`band`, :func:`generalize_zip`,
    :func:`truncate_date`, :func:`generalize`, :func:`suppress`) coarsen quasi-identifiers
    and drop the records that still stand out.
-5. **Measuring anonymity**: :func:`k_anonymity` (Sweeney, 2002), :func:`l_diversity`
-   (Machanavajjhala et al., 2007) and :func:`t_closeness` (Li, Li & Venkatasubramanian, 2007).
+5. **Measuring anonymity**: :func:`k_anonymity` (Sweeney, 2002), :func:`l_diversity` and
+   :func:`entropy_l_diversity` (Machanavajjhala et al., 2007) and :func:`t_closeness` (Li,
+   Li & Venkatasubramanian, 2007).
 
 Secret material (HMAC keys, tokens) comes from :mod:`secrets`, deliberately not from a
 ``numpy.random.Generator``: NumPy's generators are reproducible by design, hence guessable.
@@ -29,6 +32,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -39,6 +43,8 @@ from course_lib._checks import short_repr as _short
 
 __all__ = [
     "mask",
+    "VIEW_POLICY",
+    "dynamic_mask",
     "REDACTION_PATTERNS",
     "redact",
     "plain_hash",
@@ -55,6 +61,7 @@ __all__ = [
     "suppress",
     "k_anonymity",
     "l_diversity",
+    "entropy_l_diversity",
     "t_closeness",
 ]
 
@@ -105,6 +112,88 @@ def mask(value: str | None, keep_last: int = 4, mask_char: str = "*") -> str | N
         else:
             out.append(ch)
     return "".join(reversed(out))
+
+
+#: Dynamic masking policy of the hospital scenario: for each reader role, what happens to each
+#: protected column. ``"show"`` gives the stored value, ``"mask"`` keeps its last four
+#: characters (:func:`mask`), ``"redact"`` replaces it with ``"[REDACTED]"``. Every role names
+#: the same columns; columns no role names (clinical values) are shown to every role.
+VIEW_POLICY: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "clinician": MappingProxyType({
+        "patient_id": "show", "name": "show", "phone": "show", "email": "show", "ssn": "mask", "card_number": "redact",
+        "clinical_note": "show",
+    }),
+    "billing": MappingProxyType({
+        "patient_id": "show", "name": "show", "phone": "mask", "email": "show", "ssn": "mask", "card_number": "mask",
+        "clinical_note": "redact",
+    }),
+    "researcher": MappingProxyType({
+        "patient_id": "redact", "name": "redact", "phone": "redact", "email": "redact", "ssn": "redact", "card_number": "redact",
+        "clinical_note": "redact",
+    }),
+})
+
+_VIEW_ACTIONS = ("show", "mask", "redact")
+
+
+def _check_policy(policy: object) -> Mapping[str, Mapping[str, str]]:
+    if not isinstance(policy, Mapping):
+        raise TypeError(f"policy must be a mapping of role to {{column: action}}, got {type(policy).__name__}")
+    if not policy:
+        raise ValueError("policy must name at least one role, got an empty mapping")
+    columns: set[object] | None = None
+    for role, actions in policy.items():
+        if not isinstance(role, str):
+            raise TypeError(f"policy roles must be str, got {type(role).__name__} {_short(role)}")
+        if not isinstance(actions, Mapping):
+            raise TypeError(f"policy[{role!r}] must be a mapping of column to action, got {type(actions).__name__}")
+        bad = {c: a for c, a in actions.items() if not isinstance(a, str) or a not in _VIEW_ACTIONS}
+        if bad:
+            raise ValueError(f"policy[{role!r}] actions must be one of {list(_VIEW_ACTIONS)}, got {_short(bad)}")
+        if columns is None:
+            columns = set(actions)
+        elif set(actions) != columns:
+            raise ValueError(
+                f"policy roles must all name the same columns (a column one role forgets is shown to it in "
+                f"full), got {sorted(map(str, set(actions) ^ columns))} named by some roles only"
+            )
+    return policy
+
+
+def dynamic_mask(
+    record: Mapping[str, object] | pd.Series, role: str, policy: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, object]:
+    """The record as a reader with ``role`` may see it: dynamic (on-read) masking.
+
+    ``policy`` (default :data:`VIEW_POLICY`) maps each role to ``{column: action}`` with the
+    actions ``"show"``, ``"mask"`` (:func:`mask`, last four characters kept) and ``"redact"``.
+    Columns the policy does not name are returned unchanged. The stored record is not
+    modified: every reader gets a new dict, and a reader who can query the stored data
+    directly bypasses the mask. This is access control at display time, not anonymisation
+    (compare SQL Server's dynamic data masking, which applies masks per column unless the
+    reader holds the ``UNMASK`` permission). An unknown role is refused (``ValueError``),
+    never given a default view.
+    """
+    policy = VIEW_POLICY if policy is None else _check_policy(policy)
+    if not isinstance(role, str):
+        raise TypeError(f"role must be a str naming a role of the policy, got {type(role).__name__} {_short(role)}")
+    if role not in policy:
+        raise ValueError(f"role must be one of {sorted(policy)}, got {role!r}")
+    if isinstance(record, pd.DataFrame) or not isinstance(record, (Mapping, pd.Series)):
+        raise TypeError(f"record must be one record (a dict or a pandas Series), got {type(record).__name__}")
+    actions = policy[role]
+    view: dict[str, object] = {}
+    for column, value in record.items():
+        action = actions.get(column, "show")
+        if action == "redact":
+            view[column] = None if _is_missing(value) else "[REDACTED]"
+        elif action == "mask":
+            if not (_is_missing(value) or isinstance(value, str)):
+                raise TypeError(f"record[{column!r}] must be text to be masked for role {role!r}, got {type(value).__name__}")
+            view[column] = mask(value)
+        else:
+            view[column] = value
+    return view
 
 
 #: Patterns that :func:`redact` removes from free text, in the order they are applied
@@ -550,13 +639,34 @@ def l_diversity(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: s
 
     Distinct l-diversity (Machanavajjhala et al., *l-diversity: privacy beyond
     k-anonymity*, ACM TKDD 2007). l = 1 means some class shares a single value: whoever
-    places a person in that class learns the value (the homogeneity attack).
+    places a person in that class learns the value (the homogeneity attack). It is the
+    weakest variant: it ignores how often each value occurs, which the paper's entropy
+    l-diversity (:func:`entropy_l_diversity`) and recursive (c, l)-diversity account for.
     """
     qis = _qi_list(quasi_identifiers)
     _check_sensitive(df, qis, sensitive)
     # observed=True: with categorical quasi-identifiers pandas would otherwise also list the
     # empty combinations of categories, each with 0 distinct values, and l would be 0
     return int(df.groupby(qis, dropna=False, sort=False, observed=True)[sensitive].nunique(dropna=False).min())
+
+
+def entropy_l_diversity(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: str) -> float:
+    """The largest l for which the table is entropy l-diverse: ``exp`` of the smallest class entropy.
+
+    Entropy l-diversity (Machanavajjhala et al., 2007) asks that every equivalence class
+    have ``-sum_s p(s) log p(s) >= log l`` over its ``sensitive`` values, so a class of nine
+    "diabetes" and one "COPD" counts as l = 1.38, not 2 as distinct l-diversity says. The
+    result never exceeds :func:`l_diversity` and equals it when every class is uniform over its
+    values. Missing values count as a value of their own, as in :func:`l_diversity`.
+    """
+    qis = _qi_list(quasi_identifiers)
+    _check_sensitive(df, qis, sensitive)
+    classes = df.groupby(qis, dropna=False, sort=False, observed=True).ngroup().to_numpy()
+    pairs = pd.DataFrame({"cls": classes, "value": df[sensitive].to_numpy()})
+    counts = pairs.groupby(["cls", "value"], dropna=False, observed=True).size()
+    shares = counts / counts.groupby(level="cls").transform("sum")
+    entropy = (-shares * np.log(shares)).groupby(level="cls").sum()
+    return float(np.exp(entropy.min()))
 
 
 def t_closeness(df: pd.DataFrame, quasi_identifiers: Sequence[str], sensitive: str, kind: str = "auto") -> float:

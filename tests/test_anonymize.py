@@ -8,9 +8,12 @@ import pytest
 
 from course_lib.anonymize import (
     REDACTION_PATTERNS,
+    VIEW_POLICY,
     TokenVault,
     band,
     brute_force_ssn_hashes,
+    dynamic_mask,
+    entropy_l_diversity,
     equivalence_classes,
     generalize,
     generalize_zip,
@@ -41,6 +44,9 @@ KEY = b"k" * 32
         ("123-45-6789", {"keep_last": 2}, "***-**-**89"),
         ("555-123-4567", {"mask_char": "#"}, "###-###-4567"),
         ("1234", {}, "****"),  # not more than keep_last characters: mask all
+        ("9876543210981234", {}, "************1234"),  # what an unformatted card shows, all 16 places
+        ("98765432", {"keep_last": 0}, "********"),  # keep_last=0 reveals nothing (value[-0:] would be all)
+        ("12", {"keep_last": 4}, "**"),  # shorter than keep_last: masked, not returned as is
         ("12-3", {}, "**-*"),
         ("12345", {}, "*2345"),
         ("abc", {"keep_last": 0}, "***"),
@@ -311,3 +317,92 @@ def test_measures_reject_bad_input(call, error, words):
 def test_missing_quasi_identifier_values_form_their_own_class():
     df = pd.DataFrame({"zip": ["1", None, None], "s": [1, 2, 3]})
     assert equivalence_classes(df, ["zip"]).tolist() == [1, 2, 2]
+
+
+# ---- entropy l-diversity -------------------------------------------------------------
+
+
+def test_entropy_l_diversity_by_hand_and_never_above_distinct_l():
+    # class a: nine x and one y; class b: one x and one y
+    df = pd.DataFrame({"q": ["a"] * 10 + ["b"] * 2, "s": ["x"] * 9 + ["y", "x", "y"]})
+    expected = np.exp(-(0.9 * np.log(0.9) + 0.1 * np.log(0.1)))  # class a has the lower entropy
+    assert entropy_l_diversity(df, ["q"], "s") == pytest.approx(expected)
+    assert l_diversity(df, ["q"], "s") == 2  # distinct l counts the lone "y" as full diversity
+    uniform = pd.DataFrame({"q": ["a"] * 6, "s": ["x", "y", "z"] * 2})
+    assert entropy_l_diversity(uniform, ["q"], "s") == pytest.approx(3.0)  # uniform: equals distinct l
+    homogeneous = pd.DataFrame({"q": ["a", "a", "b", "b"], "s": ["x", "x", "x", "y"]})
+    assert entropy_l_diversity(homogeneous, ["q"], "s") == pytest.approx(1.0)
+
+
+def test_entropy_l_diversity_on_random_tables_is_between_one_and_distinct_l():
+    g = np.random.default_rng(3)
+    for _ in range(20):
+        df = pd.DataFrame({"q": g.integers(0, 4, 40), "s": g.choice(["a", "b", "c", None], 40)})
+        value = entropy_l_diversity(df, ["q"], "s")
+        assert 1.0 - 1e-12 <= value <= l_diversity(df, ["q"], "s") + 1e-12
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"df": "table"}, TypeError, "df"),
+        ({"quasi_identifiers": ["nope"]}, ValueError, "quasi_identifiers"),
+        ({"sensitive": "q"}, ValueError, "quasi-identifier"),
+        ({"sensitive": 3}, TypeError, "sensitive"),
+    ],
+)
+def test_entropy_l_diversity_rejects_bad_input(kwargs, error, words):
+    args = {"df": pd.DataFrame({"q": [1, 1], "s": ["x", "y"]}), "quasi_identifiers": ["q"], "sensitive": "s"} | kwargs
+    with pytest.raises(error, match=words):
+        entropy_l_diversity(**args)
+
+
+# ---- dynamic masking -----------------------------------------------------------------
+
+RECORD = {
+    "patient_id": "P00001", "name": "Ann Lee", "email": "ann@example.org", "phone": "555-123-4567",
+    "ssn": "912-34-5678", "card_number": "4386-9081-1186-6927", "clinical_note": "Call 555-123-4567.",
+    "bmi": 27.5,
+}
+
+
+def test_dynamic_mask_shows_the_same_record_per_role():
+    clinician = dynamic_mask(RECORD, "clinician")
+    billing = dynamic_mask(RECORD, "billing")
+    researcher = dynamic_mask(RECORD, "researcher")
+    assert clinician["name"] == "Ann Lee" and clinician["ssn"] == "***-**-5678"
+    assert clinician["card_number"] == "[REDACTED]" and clinician["clinical_note"] == RECORD["clinical_note"]
+    assert billing["card_number"] == "****-****-****-6927" and billing["phone"] == "***-***-4567"
+    assert billing["clinical_note"] == "[REDACTED]"
+    assert all(researcher[c] == "[REDACTED]" for c in VIEW_POLICY["researcher"])
+    assert {v["bmi"] for v in (clinician, billing, researcher)} == {27.5}  # unnamed columns pass through
+    assert RECORD["ssn"] == "912-34-5678"  # the stored record is untouched
+
+
+def test_dynamic_mask_takes_a_series_and_a_custom_policy_and_keeps_missing_values():
+    record = pd.Series({"ssn": "912-34-5678", "name": None})
+    policy = {"auditor": {"ssn": "show", "name": "mask"}, "guest": {"ssn": "mask", "name": "redact"}}
+    assert dynamic_mask(record, "auditor", policy) == {"ssn": "912-34-5678", "name": None}
+    assert dynamic_mask(record, "guest", policy) == {"ssn": "***-**-5678", "name": None}
+
+
+@pytest.mark.parametrize(
+    "args, error, words",
+    [
+        ((RECORD, "nurse"), ValueError, "role must be one of"),
+        ((RECORD, ""), ValueError, "role"),
+        ((RECORD, None), TypeError, "role"),
+        ((RECORD, ["clinician"]), TypeError, "role"),
+        (([1, 2], "clinician"), TypeError, "record"),
+        ((pd.DataFrame([RECORD]), "clinician"), TypeError, "record"),
+        (({"ssn": 912345678}, "billing"), TypeError, "record\\['ssn'\\]"),
+        ((RECORD, "a", {}), ValueError, "policy"),
+        ((RECORD, "a", {"a": "show"}), TypeError, "policy"),
+        ((RECORD, "a", {"a": {"ssn": "hide"}}), ValueError, "policy"),
+        ((RECORD, "a", {"a": {"ssn": "show"}, "b": {"name": "mask"}}), ValueError, "same columns"),
+        ((RECORD, "a", [("a", {})]), TypeError, "policy"),
+    ],
+)
+def test_dynamic_mask_rejects_bad_input(args, error, words):
+    with pytest.raises(error, match=words):
+        dynamic_mask(*args)

@@ -234,6 +234,9 @@ def _specs(tmp) -> list[Spec]:
         # ----------------------------------------------------------------- anonymize (lesson 03)
         Spec("anonymize.mask", anonymize.mask, lambda: {"value": "1234-5678", "keep_last": 4, "mask_char": "*"},
              valid={"value": none_ok | {"NaN", "empty string", "blank string", "word"}, "keep_last": {"zero", "huge int"}}),
+        Spec("anonymize.dynamic_mask", anonymize.dynamic_mask,
+             lambda: {"record": {"ssn": "912-34-5678", "bmi": 27.5}, "role": "billing", "policy": None},
+             valid={"record": {"empty dict"}, "policy": none_ok}),
         Spec("anonymize.redact", anonymize.redact, lambda: {"text": "a@b.cd", "kinds": ["EMAIL"]},
              valid={"text": none_ok | {"NaN", "empty string", "blank string", "word"}, "kinds": none_ok | {"empty list", "empty dict"}}),
         Spec("anonymize.plain_hash", anonymize.plain_hash, lambda: {"values": ["a"]},
@@ -268,6 +271,8 @@ def _specs(tmp) -> list[Spec]:
              valid={"k": {"huge int"}}),
         Spec("anonymize.k_anonymity", anonymize.k_anonymity, lambda: {"df": _patients(), "quasi_identifiers": ["sex"]}),
         Spec("anonymize.l_diversity", anonymize.l_diversity,
+             lambda: {"df": _patients(), "quasi_identifiers": ["sex"], "sensitive": "diagnosis"}),
+        Spec("anonymize.entropy_l_diversity", anonymize.entropy_l_diversity,
              lambda: {"df": _patients(), "quasi_identifiers": ["sex"], "sensitive": "diagnosis"}),
         Spec("anonymize.t_closeness", anonymize.t_closeness,
              lambda: {"df": _patients(), "quasi_identifiers": ["sex"], "sensitive": "diagnosis", "kind": "auto"}),
