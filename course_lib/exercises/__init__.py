@@ -893,6 +893,9 @@ class NumericProblem(ValueProblem):
         _require_text(self.question, "question", self.title)
         if callable(self.expected):
             raise ProblemDefinitionError(f"{self.title!r}: a numeric quiz question needs a fixed expected number")
+        if np.ndim(_numeric(self.expected, "expected", self.title)) != 0:
+            raise ProblemDefinitionError(f"{self.title!r}: a numeric quiz question expects one number, "
+                                         f"got {_describe(self.expected)}")
         if not self.hints:
             self.hints = list(_QUIZ_HINTS)
         if not self.reference:
@@ -908,8 +911,6 @@ class NumericProblem(ValueProblem):
         super().__post_init__()
         _require_text(self.explanation, "explanation (why the right answer is right)", self.title)
         want = self.expected_value()
-        if np.ndim(want) != 0:
-            raise ProblemDefinitionError(f"{self.title!r}: a numeric quiz question expects one number")
         values, messages = [], set()
         for value, message in self.known_mistakes:
             wrong = float(_numeric(value, "a known mistake's value", self.title))
@@ -1047,10 +1048,10 @@ class Quiz:
         return self.questions[found - 1]
 
     def _how(self) -> str:
-        example = ", ".join(f"{i}: {'0.5' if isinstance(q, NumericProblem) else repr('b')}"
-                            for i, q in enumerate(self.questions[:2], start=1))
-        return (f"Answer with {self.name}.check({{{example}, ...}}): a letter for a choice, a number for a numeric "
-                "question; leave out what you do not know.")
+        letters = sorted({letter for q in self.questions if isinstance(q, ChoiceProblem) for letter in q.options})
+        span = f'"{letters[0]}" to "{letters[-1]}"' if letters else "a letter"
+        return (f"Answer with {self.name}.check({{1: ..., 2: ..., ...}}): for a choice the letter of an option "
+                f"({span}), for a numeric question a number; leave out what you do not know.")
 
     def __str__(self) -> str:
         lines = [f"{self.title} ({len(self.questions)} questions)", self._how(), ""]

@@ -423,8 +423,8 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
         "A release is 5-anonymous on birth band, sex and ZIP3. What is guaranteed?",
         "k is the size of the smallest class: a join on exactly those quasi-identifiers cannot single out fewer "
         "than 5 records. It says nothing about what those records share.",
-        ("No one can learn anyone's diagnosis or outcome from it", "A class can be homogeneous: in Q3's release 111 "
-                                                                   "records sit in classes whose outcome is shared."),
+        ("No one can learn anyone's diagnosis or outcome from it", "A class can be homogeneous: when all its members "
+                                                                   "share an outcome, knowing the class discloses it."),
         ("A join on those three columns matches every record to at least 5 records", None),
         ("It is safe against any quasi-identifier, such as an admission date", "k holds only for the declared "
                                                                                "quasi-identifiers; one left out "
@@ -562,7 +562,7 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
         ("0.5", None),
         ("2.5", "Sequential composition adds ε's for queries about the same people; these five counts are about "
                 "disjoint groups."),
-        ("0.1", "ε is not divided among groups: each count is released at ε = 0.5."),
+        ("0.1", "ε is not shared out among the groups: each count is released with the full per-query ε."),
         ("0.5 × √5", "Growth like √k is what tighter accounting (zCDP) gives for repeated queries on the same "
                      "people, not for disjoint groups."),
     ),
@@ -1203,19 +1203,22 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
                                                                  "far more data."),
         ("Local DP leaves a useless model; central DP costs almost nothing", None),
     ),
-    NumericProblem(
-        title="how much more noise local DP adds",
-        question="Central DP adds noise of standard deviation σ once to the sum of N clipped gradients, then "
-                 "divides by N. If instead each of N = 10,000 patients adds noise of standard deviation σ to their "
-                 "own gradient, by what factor is the noise in the averaged gradient larger?",
-        expected=100.0,
-        rtol=0.01,
-        known_mistakes=[
-            (10_000.0, "N independent noises add up in variance: their sum's standard deviation is σ√N, not σN."),
-            (1.0, "Each patient's noise is as large as the central one, and there are N of them in the sum."),
-            (0.01, "That is the inverse: local noise is the larger one."),
-        ],
-        explanation="σ√N / N against σ / N: a factor √N = 100.",
+    _choice(
+        "who adds the noise",
+        "Each hospital adds its share of the Gaussian noise (standard deviation z·C/√5) to its sum before secure "
+        "aggregation. What does that mean for ε = 1?",
+        "It holds against the server and anyone who sees the model; a hospital knows its own share and can subtract "
+        "it, so against that hospital the guarantee is weaker (ε ≈ 1.13), and a hospital that skips its share "
+        "weakens it for everyone.",
+        ("ε = 1 holds equally against every hospital", "Each hospital knows its own noise share: the noise left "
+                                                       "against it is √(4/5) as large, so its ε is larger."),
+        ("A hospital that skips its share changes nothing, thanks to the others' noise", "The total noise is then "
+                                                                                         "smaller than the "
+                                                                                         "accountant assumed: ε "
+                                                                                         "grows for every patient."),
+        ("It holds against the server; against a hospital that removes its own share it is weaker", None),
+        ("With secure aggregation the noise is unnecessary", "Masks hide each hospital's sum from the server; the "
+                                                             "released model still needs the noise."),
     ),
     _choice(
         "whose data ε covers",
