@@ -45,7 +45,8 @@ def notebook_exercises(path: Path) -> set[str]:
     names: set[str] = set()
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         if cell["cell_type"] == "code":
-            for match in re.finditer(r"from course_lib\.exercises\.lesson\d\d import ([\w, ]+)", "".join(cell["source"])):
+            source = "".join(cell["source"])
+            for match in re.finditer(r"from course_lib\.exercises\.lesson\d\d import ([\w, ]+)", source):
                 names |= {n.strip() for n in match.group(1).split(",") if n.strip()}
     return names
 

@@ -131,6 +131,16 @@ def test_a_quiz_renders_every_question_and_option(number):
     assert text.count("\n1. ") == 1
 
 
+def test_the_right_option_gives_itself_away_neither_by_length_nor_by_letter():
+    """Test-wise students pick the longest option or the usual letter: neither may pay off."""
+    questions = [q for _, _, q in CHOICES]
+    longest = [q for q in questions if max(q.options, key=lambda k: len(q.options[k])) == q.correct]
+    assert len(longest) <= len(questions) / 3, f"the right option is the longest in {len(longest)} of {len(questions)}"
+    for letter in "abcd":
+        share = sum(q.correct == letter for q in questions) / len(questions)
+        assert 0.15 <= share <= 0.35, f"({letter}) is right in {share:.0%} of the questions"
+
+
 # --------------------------------------------------------------------------------------
 # Placeholders and garbage: check() never raises
 # --------------------------------------------------------------------------------------

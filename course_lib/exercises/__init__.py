@@ -783,11 +783,13 @@ class ChoiceProblem(Problem):
         seen: dict[str, str] = {}
         for letter, text in self.options.items():
             if not (isinstance(letter, str) and len(letter) == 1 and "a" <= letter <= "z"):
-                raise ProblemDefinitionError(f"{title!r}: option keys must be single lower-case letters, got {letter!r}")
+                raise ProblemDefinitionError(f"{title!r}: option keys must be single lower-case letters, "
+                                             f"got {letter!r}")
             _require_text(text, f"option {letter!r}", title)
             key = _normal_text(text)
             if key in seen:
-                raise ProblemDefinitionError(f"{title!r}: options {seen[key]!r} and {letter!r} have the same text {text!r}")
+                raise ProblemDefinitionError(f"{title!r}: options {seen[key]!r} and {letter!r} have the same "
+                                             f"text {text!r}")
             seen[key] = letter
         if not isinstance(self.correct, str) or self.correct not in self.options:
             raise ProblemDefinitionError(f"{title!r}: correct must be one of the option letters "
