@@ -16,6 +16,10 @@ Problem types:
   must raise.
 * :class:`CustomProblem`: any behavioural check written as a function.
 * :class:`ReflectionProblem`: a free-text question whose check reveals a discussion.
+* :class:`ChoiceProblem` and :class:`NumericProblem`: quiz questions (a letter, or a number
+  with a tolerance) whose every wrong answer gets its own feedback naming the misconception;
+  a :class:`Quiz` groups 5 to 8 of them per lesson (``course_lib/exercises/quizzes.py``) and
+  checks an explicit dict of answers, ``quiz04.check({1: "b", 2: 0.5})``.
 
 Every problem carries its ``reference`` solution as code, a ``setup`` snippet with the
 context the notebook provides, and typical ``mistakes`` (code too).
@@ -35,6 +39,7 @@ from __future__ import annotations
 import functools
 import html
 import math
+import re
 import textwrap
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -55,6 +60,10 @@ __all__ = [
     "FunctionProblem",
     "CustomProblem",
     "ReflectionProblem",
+    "ChoiceProblem",
+    "NumericProblem",
+    "Quiz",
+    "QuizResult",
     "is_placeholder",
     "problems_of",
 ]
@@ -693,6 +702,407 @@ class ReflectionProblem(Problem):
 
     def solution(self) -> Feedback:
         return Feedback("solution", self.discussion, self.title)
+
+
+# --------------------------------------------------------------------------------------
+# Quiz questions: multiple choice and numeric, each wrong answer with its own feedback
+# --------------------------------------------------------------------------------------
+
+_QUIZ_HINTS = (
+    "Read every option as a claim and ask which of them the lesson showed, by a measurement or a proof.",
+    "Each wrong option is a common misconception: if you are unsure, check() an option and read why it is wrong.",
+)
+_LETTER = re.compile(r"^\(?([a-z])[).:]?$")
+
+
+def _normal_text(text: str) -> str:
+    """Text compared case- and whitespace-insensitively."""
+    return " ".join(text.split()).casefold()
+
+
+def _choice_text(value: Any) -> str:
+    """``value`` shown in one short line of feedback; never raises."""
+    text = _describe(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(kw_only=True)
+class ChoiceProblem(Problem):
+    """A multiple-choice quiz question: one correct option, and for **every** wrong option
+    its own feedback naming the misconception behind it.
+
+    ``options`` maps lower-case letters to option texts (``{"a": "...", "b": "..."}``);
+    ``correct`` is the right letter; ``feedback`` maps each wrong letter to what is wrong
+    with it; ``explanation`` says why the right option is right (shown when it is chosen).
+
+    The answer is the letter of an option, case- and whitespace-insensitive (``"b"``,
+    ``" B "``, ``"(b)"`` and ``"b)"`` all mean b), or the exact text of an option (also
+    case- and whitespace-insensitive). An empty text counts as not attempted, like the
+    ``____`` placeholder. Anything else (a number, a list, a letter with no option) is
+    answered with what to give instead; ``check()`` never raises.
+
+    ``answer_name``, ``reference``, ``hints``, ``mistakes`` and ``alternatives`` default to
+    values built from the options, so a question needs only its text, options, correct
+    letter, feedback and explanation; a ChoiceProblem placed in a ``lessonNN`` module passes
+    ``tests/test_exercises.py`` like any other problem. A definition mistake (fewer than two
+    options, a key that is not one lower-case letter, two options with the same text, a
+    ``correct`` letter that is not an option, a wrong option without feedback, feedback for
+    the right option or for no option, two wrong options with the same feedback, no
+    explanation) raises :class:`ProblemDefinitionError` when the question is defined.
+    """
+
+    question: str
+    options: Mapping[str, str]
+    correct: str
+    feedback: Mapping[str, str]
+    answer_name: str = "answer"
+    reference: str = ""
+    hints: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _require_text(self.title, "title", "question")
+        _require_text(self.question, "question", self.title)
+        self._validate_options()
+        if not self.hints:
+            self.hints = list(_QUIZ_HINTS)
+        if not self.reference:
+            self.reference = f"{self.answer_name} = {self.correct!r}"
+        if not self.mistakes:
+            self.mistakes = [f"{self.answer_name} = {letter!r}" for letter in self.wrong_letters]
+        if not self.alternatives:
+            self.alternatives = [f"{self.answer_name} = {self.correct.upper()!r}",
+                                 f"{self.answer_name} = {self.options[self.correct]!r}"]
+        super().__post_init__()
+        _require_text(self.explanation, "explanation (why the right option is right)", self.title)
+
+    def _validate_options(self) -> None:
+        title = self.title
+        if not isinstance(self.options, Mapping) or len(self.options) < 2:
+            raise ProblemDefinitionError(f"{title!r}: options must be a mapping of at least two letters to texts, "
+                                         f"got {_describe(self.options)}")
+        seen: dict[str, str] = {}
+        for letter, text in self.options.items():
+            if not (isinstance(letter, str) and len(letter) == 1 and "a" <= letter <= "z"):
+                raise ProblemDefinitionError(f"{title!r}: option keys must be single lower-case letters, "
+                                             f"got {letter!r}")
+            _require_text(text, f"option {letter!r}", title)
+            key = _normal_text(text)
+            if key in seen:
+                raise ProblemDefinitionError(f"{title!r}: options {seen[key]!r} and {letter!r} have the same "
+                                             f"text {text!r}")
+            seen[key] = letter
+        if not isinstance(self.correct, str) or self.correct not in self.options:
+            raise ProblemDefinitionError(f"{title!r}: correct must be one of the option letters "
+                                         f"{sorted(self.options)}, got {self.correct!r}")
+        if not isinstance(self.feedback, Mapping):
+            raise ProblemDefinitionError(f"{title!r}: feedback must map each wrong letter to its message, "
+                                         f"got {type(self.feedback).__name__}")
+        if self.correct in self.feedback:
+            raise ProblemDefinitionError(f"{title!r}: feedback is for wrong options; the right option {self.correct!r} "
+                                         "is explained by explanation")
+        unknown = sorted(str(k) for k in self.feedback if k not in self.options)
+        if unknown:
+            raise ProblemDefinitionError(f"{title!r}: feedback for options that do not exist: {unknown}")
+        messages: dict[str, str] = {}
+        for letter in self.wrong_letters:
+            if letter not in self.feedback:
+                raise ProblemDefinitionError(f"{title!r}: wrong option {letter!r} has no feedback: say which "
+                                             "misconception it stands for")
+            message = self.feedback[letter]
+            _require_text(message, f"feedback for {letter!r}", title)
+            if _normal_text(message) in messages:
+                raise ProblemDefinitionError(f"{title!r}: options {messages[_normal_text(message)]!r} and {letter!r} "
+                                             "have the same feedback; each misconception needs its own")
+            messages[_normal_text(message)] = letter
+
+    @property
+    def wrong_letters(self) -> list[str]:
+        """The letters of the wrong options, in order."""
+        return [letter for letter in self.options if letter != self.correct]
+
+    def check(self, answer: Any = ____) -> Feedback:
+        """Check a letter (or an option's text); never raises."""
+        if isinstance(answer, str) and not answer.strip():
+            return Feedback("unattempted", f"write the letter of one option ({self._letters()}), then check again.",
+                            self.title)
+        return super().check(answer)
+
+    def _letters(self) -> str:
+        return ", ".join(self.options)
+
+    def letter_of(self, answer: Any) -> str | None:
+        """The option letter ``answer`` names, or None when it names none; never raises."""
+        if not isinstance(answer, str) or len(answer) > 10_000:
+            return None
+        text = _normal_text(answer)
+        match = _LETTER.match(text)
+        if match and match.group(1) in self.options:
+            return match.group(1)
+        by_text = {_normal_text(t): letter for letter, t in self.options.items()}
+        return by_text.get(text)
+
+    def _check(self, answer: Any) -> str:
+        letter = self.letter_of(answer)
+        if letter is None:
+            if not isinstance(answer, str):
+                raise Incorrect(f"give the letter of one option as text ({self._letters()}), "
+                                f"not {type(answer).__name__} {_choice_text(answer)}.")
+            match = _LETTER.match(_normal_text(answer)) if len(answer) <= 10_000 else None
+            if match:
+                raise Incorrect(f"there is no option {match.group(1)!r}: choose one of {self._letters()}.")
+            raise Incorrect(f"{_choice_text(answer)} is neither an option's letter nor its text: "
+                            f"choose one of {self._letters()}.")
+        if letter != self.correct:
+            raise Incorrect(f"({letter}) {self.feedback[letter]}")
+        return f"({letter}) {self.explanation}"
+
+    def solution(self) -> Feedback:
+        """The right letter and why."""
+        return Feedback("solution", f"({self.correct}) {self.options[self.correct]}. {self.explanation}", self.title,
+                        code=self.solution_code())
+
+    def render(self, number: int | None = None, *, markdown: bool = False) -> str:
+        """The question and its options as text (or Markdown), numbered when ``number`` is given."""
+        head = f"{number}. " if number is not None else ""
+        if markdown:
+            lines = [f"**{head}{self.question}**", ""]
+            lines += [f"- **{letter})** {text}" for letter, text in self.options.items()]
+        else:
+            lines = [f"{head}{self.question}"]
+            lines += [f"   {letter}) {text}" for letter, text in self.options.items()]
+        return "\n".join(lines)
+
+
+@dataclass(kw_only=True)
+class NumericProblem(ValueProblem):
+    """A numeric quiz question: one number within ``rtol``/``atol`` of ``expected``, and
+    ``known_mistakes``, the wrong numbers that misconceptions produce, each with its own
+    feedback. Other wrong numbers are told whether they are too high or too low.
+
+    ``expected`` is a fixed number here (a quiz question is answered from the lesson, not
+    computed). A definition mistake (no known mistake, a known mistake within the tolerance of
+    the right answer, two known mistakes with the same value or message, no explanation)
+    raises :class:`ProblemDefinitionError` when the question is defined.
+    """
+
+    question: str
+    answer_name: str = "answer"
+    reference: str = ""
+    hints: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _require_text(self.title, "title", "question")
+        _require_text(self.question, "question", self.title)
+        if callable(self.expected):
+            raise ProblemDefinitionError(f"{self.title!r}: a numeric quiz question needs a fixed expected number")
+        if np.ndim(_numeric(self.expected, "expected", self.title)) != 0:
+            raise ProblemDefinitionError(f"{self.title!r}: a numeric quiz question expects one number, "
+                                         f"got {_describe(self.expected)}")
+        if not self.hints:
+            self.hints = list(_QUIZ_HINTS)
+        if not self.reference:
+            self.reference = f"{self.answer_name} = {self.expected!r}"
+        if callable(self.known_mistakes) or not self.known_mistakes:
+            raise ProblemDefinitionError(f"{self.title!r}: give known_mistakes, the wrong numbers misconceptions "
+                                         "produce, each with its own message")
+        _mistake_pairs(self.known_mistakes, self.title)
+        if not self.mistakes:
+            self.mistakes = [f"{self.answer_name} = {value!r}" for value, _ in self.known_mistakes]
+        if not self.alternatives:
+            self.alternatives = [f"{self.answer_name} = {float(self.expected)!r}"]
+        super().__post_init__()
+        _require_text(self.explanation, "explanation (why the right answer is right)", self.title)
+        want = self.expected_value()
+        values, messages = [], set()
+        for value, message in self.known_mistakes:
+            wrong = float(_numeric(value, "a known mistake's value", self.title))
+            if self._close(wrong, want):
+                raise ProblemDefinitionError(f"{self.title!r}: known mistake {wrong:g} is within the tolerance of the "
+                                             f"right answer {want:g}")
+            if any(self._close(wrong, other) for other in values):
+                raise ProblemDefinitionError(f"{self.title!r}: known mistake {wrong:g} is listed twice")
+            if _normal_text(message) in messages:
+                raise ProblemDefinitionError(f"{self.title!r}: two known mistakes have the same message; each "
+                                             "misconception needs its own")
+            values.append(wrong)
+            messages.add(_normal_text(message))
+
+    def render(self, number: int | None = None, *, markdown: bool = False) -> str:
+        """The question as text (or Markdown), numbered when ``number`` is given."""
+        head = f"{number}. " if number is not None else ""
+        unit = f" (in {self.unit.strip()})" if self.unit.strip() else ""
+        if markdown:
+            return f"**{head}{self.question}**\n\n- *Answer with a number{unit}.*"
+        return f"{head}{self.question}\n   (answer with a number{unit})"
+
+
+QuizQuestion = ChoiceProblem | NumericProblem
+
+
+def _question_number(key: Any, total: int) -> int | None:
+    """The 1-based question number a key of the answers dict names (1, "1", "q1", "Q1"), or None."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, (int, np.integer)):
+        number = int(key)
+    elif isinstance(key, str) and len(key) <= 12:
+        text = key.strip().lower().removeprefix("q").strip()
+        if not text.isdigit():
+            return None
+        number = int(text)
+    else:
+        return None
+    return number if 1 <= number <= total else None
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """What :meth:`Quiz.check` returns: one :class:`Feedback` per question, the score, and
+    notes about the answers (keys that name no question). Renders as text and as HTML."""
+
+    title: str
+    results: tuple[Feedback, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+    @property
+    def score(self) -> int:
+        """The number of correct answers."""
+        return sum(f.correct for f in self.results)
+
+    @property
+    def answered(self) -> int:
+        """The number of questions answered (right or wrong)."""
+        return sum(f.status != "unattempted" for f in self.results)
+
+    def summary(self) -> str:
+        return f"{self.title}: {self.score} of {self.total} correct ({self.answered} answered)"
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        lines += [f"{i}. {feedback}" for i, feedback in enumerate(self.results, start=1)]
+        lines += [f"Note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(self.summary())}</b></p>"]
+        for i, feedback in enumerate(self.results, start=1):
+            parts.append(feedback._repr_html_().replace("'>", f"'><b>{i}.</b> ", 1))
+        parts += [f"<p><i>Note: {html.escape(note)}</i></p>" for note in self.notes]
+        return "\n".join(parts)
+
+
+class Quiz:
+    """A lesson's quiz: 5 to 8 :class:`ChoiceProblem` or :class:`NumericProblem` questions,
+    numbered from 1, taken before and after the lesson. ``name`` is the variable the notebook
+    binds it to (``quiz04``), used in the instructions it shows.
+
+    In a notebook a quiz shows itself (Markdown in JupyterLab, plain text elsewhere); the
+    student answers with an explicit dict, ``quiz.check({1: "b", 2: 0.25})``, keyed by
+    question number (``1``, ``"1"`` or ``"q1"``). Unanswered questions (missing, ``____``,
+    ``None`` or empty text) count as not attempted, so partial answers are fine; keys that
+    name no question are reported in a note. ``check()`` never raises: anything that is not
+    a dict is answered with what to give instead.
+    """
+
+    MIN_QUESTIONS = 5
+    MAX_QUESTIONS = 8
+
+    def __init__(self, title: str, questions: Sequence[QuizQuestion], *, name: str = "quiz") -> None:
+        _require_text(title, "title", "quiz")
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ProblemDefinitionError(f"{title!r}: name must be the quiz's variable name, got {name!r}")
+        self.name = name
+        if isinstance(questions, (str, bytes)) or not isinstance(questions, (list, tuple)):
+            raise ProblemDefinitionError(f"{title!r}: questions must be a list of ChoiceProblem or NumericProblem")
+        if not self.MIN_QUESTIONS <= len(questions) <= self.MAX_QUESTIONS:
+            raise ProblemDefinitionError(f"{title!r}: a quiz has {self.MIN_QUESTIONS} to {self.MAX_QUESTIONS} "
+                                         f"questions, got {len(questions)}")
+        seen = set()
+        for i, question in enumerate(questions, start=1):
+            if not isinstance(question, (ChoiceProblem, NumericProblem)):
+                raise ProblemDefinitionError(f"{title!r}: question {i} must be a ChoiceProblem or NumericProblem, "
+                                             f"got {type(question).__name__}")
+            key = _normal_text(question.question)
+            if key in seen:
+                raise ProblemDefinitionError(f"{title!r}: question {i} repeats an earlier question")
+            seen.add(key)
+        self.title = title
+        self.questions: tuple[QuizQuestion, ...] = tuple(questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.questions)
+
+    def question(self, number: int) -> QuizQuestion:
+        """Question ``number`` (1-based)."""
+        found = _question_number(number, len(self.questions))
+        if found is None:
+            raise ValueError(f"number must be a question number from 1 to {len(self.questions)}, got {number!r}")
+        return self.questions[found - 1]
+
+    def _how(self) -> str:
+        letters = sorted({letter for q in self.questions if isinstance(q, ChoiceProblem) for letter in q.options})
+        span = f'"{letters[0]}" to "{letters[-1]}"' if letters else "a letter"
+        return (f"Answer with {self.name}.check({{1: ..., 2: ..., ...}}): for a choice the letter of an option "
+                f"({span}), for a numeric question a number; leave out what you do not know.")
+
+    def __str__(self) -> str:
+        lines = [f"{self.title} ({len(self.questions)} questions)", self._how(), ""]
+        for i, question in enumerate(self.questions, start=1):
+            lines += [question.render(i), ""]
+        return "\n".join(lines).rstrip("\n")
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_markdown_(self) -> str:
+        lines = [f"### {self.title}", "", f"*{self._how()}*", ""]
+        for i, question in enumerate(self.questions, start=1):
+            lines += [question.render(i, markdown=True), ""]
+        return "\n".join(lines).rstrip("\n")
+
+    def check(self, answers: Any = ____) -> QuizResult:
+        """Feedback on each question and the score; never raises (except ``KeyboardInterrupt``)."""
+        total = len(self.questions)
+        given: dict[int, Any] = {}
+        notes: list[str] = []
+        if is_placeholder(answers) or answers is None:
+            pass
+        elif not isinstance(answers, Mapping):
+            notes.append(f"answers must be a dict from question number to answer, such as {{1: 'b'}}, got "
+                         f"{type(answers).__name__} {_choice_text(answers)}")
+        else:
+            try:
+                items = list(answers.items())
+            except Exception as exc:  # an exotic mapping whose items() fails
+                items = []
+                notes.append(f"could not read the answers: {_safe_text(exc)}")
+            for key, value in items:
+                number = _question_number(key, total)
+                if number is None:
+                    notes.append(f"{_choice_text(key)} is not a question number (1 to {total}): ignored")
+                elif number in given:
+                    notes.append(f"question {number} is answered twice: the first answer counts")
+                else:
+                    given[number] = value
+        results = []
+        for i, question in enumerate(self.questions, start=1):
+            answer = given.get(i, ____)
+            if answer is None or is_placeholder(answer) or (isinstance(answer, str) and not answer.strip()):
+                results.append(Feedback("unattempted", "not answered yet.", f"question {i}"))
+                continue
+            feedback = question.check(answer)
+            results.append(Feedback(feedback.status, feedback.message, f"question {i}"))
+        return QuizResult(self.title, tuple(results), tuple(notes))
 
 
 def problems_of(module: Any) -> dict[str, Problem]:
