@@ -1,0 +1,55 @@
+"""Assignment 09, a flawed submission: a membership-inference audit, a defence, and signed model files.
+
+1. The loss-threshold attack (Yeom et al., CSF 2018): members tend to have a lower loss.
+2. The defence: a forest whose leaves hold at least 25 patients cannot memorise single records.
+3. Model files are pickled and signed; the loader checks the signature of what it loaded.
+   (The flaw: unpickling runs code BEFORE the check, and a signed pickle still runs code.)
+"""
+from __future__ import annotations
+
+import os
+import pickle
+
+import numpy as np
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import roc_auc_score
+
+
+def _loss(model, X, y) -> np.ndarray:
+    """Cross-entropy of each record's TRUE label: -log p(y_i | x_i)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if X.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"X must be 2-D with one row per label, got X {X.shape} and y {y.shape}")
+    proba = model.predict_proba(X)
+    column = np.searchsorted(model.classes_, y)
+    return -np.log(np.clip(proba[np.arange(y.size), column], 1e-12, 1.0))
+
+
+def attack_auc(model, X_members, y_members, X_non_members, y_non_members) -> float:
+    """AUC of guessing "member" when the loss is low: 0.5 means the attack learns nothing."""
+    scores = -np.concatenate([_loss(model, X_members, y_members), _loss(model, X_non_members, y_non_members)])
+    truth = np.concatenate([np.ones(len(y_members)), np.zeros(len(y_non_members))])
+    return float(roc_auc_score(truth, scores))
+
+
+def defended_model(X_train, y_train) -> RandomForestClassifier:
+    """A forest that cannot memorise: every leaf holds at least 25 training patients."""
+    return RandomForestClassifier(n_estimators=30, min_samples_leaf=25, random_state=0, n_jobs=1).fit(X_train, y_train)
+
+
+def save_model_signed(model, path: str | os.PathLike, private_key: Ed25519PrivateKey) -> bytes:
+    """Pickle the model to ``path`` and return the Ed25519 signature of the file."""
+    with open(path, "wb") as handle:
+        pickle.dump(model, handle)
+    with open(path, "rb") as handle:
+        return private_key.sign(handle.read())
+
+
+def load_model_verified(path: str | os.PathLike, signature: bytes, public_key: Ed25519PublicKey):
+    """Load the model, then check that the file is the one we signed."""
+    with open(path, "rb") as handle:
+        model = pickle.load(handle)
+    with open(path, "rb") as handle:
+        public_key.verify(bytes(signature), handle.read())
+    return model
