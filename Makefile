@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 COURSE_STAMP := $(VENV)/.course-stamp
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: lab test outputs bench data lint book clean-venv help python-check
+.PHONY: lab test outputs bench data lint book solutions clean-venv help python-check
 
 help:
 	@echo "make lab      open the course in JupyterLab (lesson 00); installs only what the lessons need"
@@ -19,6 +19,7 @@ help:
 	@echo "make data     regenerate datasets/ and SHA256SUMS from the seeded generator"
 	@echo "make lint     ruff check"
 	@echo "make book     build the course website (Jupyter Book, offline) into _build/book/_build/html/"
+	@echo "make solutions  the instructor's answer key: every lesson with its exercises solved, run and checked, into _build/solutions/ (git-ignored; NB=notebooks/NN_x.ipynb for one)"
 	@echo "make federation  run lesson 05's Flower federation (5 hospitals, TLS, 127.0.0.1) and write tools/federation/results.json"
 
 # Fails at once, before anything is downloaded, when the Python that would build (or that
@@ -71,6 +72,12 @@ lint: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/python tools/build_book.py
+
+# The answer key: every exercise's starter replaced by its reference solution, the lesson run in a
+# fresh kernel, and every check required to pass. Writes only _build/solutions/ (git-ignored):
+# never commit or publish it. NB=notebooks/NN_x.ipynb (or several, space-separated) for some lessons.
+solutions: $(STAMP)
+	COURSE_QUIET=1 $(BIN)/python tools/make_solutions.py $(NB)
 
 # Lesson 05: a SuperLink and five SuperNodes on 127.0.0.1 over TLS, then `flwr run`; rewrites the
 # committed tools/federation/results.json that the notebook reads. Options: FEDERATION_ARGS="--port 0".

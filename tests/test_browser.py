@@ -373,3 +373,35 @@ def test_notebook_presents_as_rise_slides(notebook: Path, browser, lab: Lab) -> 
     finally:
         context.close()
     assert_untouched(lab, notebook, before)
+
+
+def test_a_glossary_link_opens_the_term_in_jupyterlab(browser, lab: Lab) -> None:
+    """A lesson's relative link `glossary.md#term` opens notebooks/glossary.md rendered (Markdown
+    Preview) and scrolls the term's anchor into view, without saving anything."""
+    notebook = ROOT / "notebooks" / "00_welcome.ipynb"
+    before = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    links = [m for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown"
+             for m in re.findall(r"\[([^\]]+)\]\(glossary\.md#([^)]+)\)", _joined(c["source"]))]
+    assert links, "lesson 00 links no glossary term"
+    text, anchor = links[0]
+    errors: list[str] = []
+    context, page = _open_page(browser, errors)
+    try:
+        page.goto(lab.url("/lab/tree/notebooks/00_welcome.ipynb"), wait_until="domcontentloaded")
+        link = page.locator(".jp-NotebookPanel .jp-RenderedMarkdown a", has_text=text).first
+        link.wait_for(timeout=RENDER_TIMEOUT_MS)
+        link.scroll_into_view_if_needed()
+        link.click()
+        # JupyterLab 4 keeps a markdown id as data-jupyter-id (against DOM clobbering) and scrolls to
+        # it; its own heading ids keep capitals ("Redaction"), so the glossary's lower-case anchors are needed
+        found = """(id) => { const el = document.querySelector(
+                         `.jp-MarkdownViewer [data-jupyter-id="${CSS.escape(id)}"], .jp-MarkdownViewer #${CSS.escape(id)}`);
+                         if (!el) return false; const r = el.getBoundingClientRect();
+                         return r.top >= 0 && r.top < window.innerHeight; }"""
+        page.wait_for_function(found, arg=anchor, timeout=RENDER_TIMEOUT_MS)
+        tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel").first.inner_text()
+        assert "glossary.md" in tab, f"the link opened {tab!r}, not the glossary"
+        assert not errors, f"JavaScript errors: {errors}"
+    finally:
+        context.close()
+    assert_untouched(lab, notebook, before)

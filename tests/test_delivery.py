@@ -262,7 +262,7 @@ def test_book_config_builds_offline_from_committed_outputs():
     config = (ROOT / "book" / "_config.yml").read_text()
     assert re.search(r"execute_notebooks:\s*[\"']?off", config), "the book must show committed outputs (execute off)"
     toc = (ROOT / "book" / "_toc.yml").read_text()
-    assert "root: README" in toc and "glob: notebooks/*" in toc, "home page is the course map; every notebook is a chapter"
+    assert "root: README" in toc and "glob: notebooks/[0-9]*" in toc, "home page is the course map; every lesson is a chapter"
     gitignore = (ROOT / ".gitignore").read_text().split()
     assert "_build/" in gitignore, "the book is built into the ignored _build/ folder"
 
@@ -287,4 +287,12 @@ def test_book_builds_with_a_page_per_lesson():
             pngs = sum("image/png" in out.get("data", {}) for c in _cells(notebook) for out in c.get("outputs", []))
             shown = len(re.findall(r'<img[^>]+src="\.\./_images/[^"]+\.png"', text))
             assert shown >= pngs, f"{notebook.name}: the book page shows {shown} images, the notebook has {pngs}"
+        glossary = html / "notebooks" / "glossary.html"
+        assert glossary.is_file(), "the glossary (notebooks/glossary.md) is a page of the book"
+        assert 'href="notebooks/glossary.html"' in home or "notebooks/glossary.html" in home, "the home page links the glossary"
+        ids = set(re.findall(r'id="([^"]+)"', glossary.read_text(encoding="utf-8")))
+        for notebook in NOTEBOOKS:
+            text = (html / "notebooks" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+            dead = [a for a in re.findall(r'href="glossary\.html#([^"]+)"', text) if a not in ids]
+            assert not dead, f"{notebook.name}: the book's links to glossary anchors that do not exist: {dead}"
         assert seconds < 180, f"the book took {seconds:.0f} s to build"

@@ -7,9 +7,12 @@ The book is assembled in ``OUT_DIR`` from the repository, which is only read:
 - ``README.md`` (the course map) is the home page. Its links to lessons that exist stay
   page links; links to anything else (planned lessons, CONTRIBUTING.md, instructors/, LICENSE)
   point at the file on GitHub, so the website has no dead internal links.
-- every ``notebooks/*.ipynb`` present is a chapter (``book/_toc.yml`` globs them), shown with
+- every lesson ``notebooks/NN_*.ipynb`` present is a chapter (``book/_toc.yml`` globs them), shown with
   its committed outputs: ``execute_notebooks: off`` in ``book/_config.yml``.
-- ``datasets/DATASHEET.md`` is an appendix page.
+- ``notebooks/glossary.md`` (the course's terms) and ``datasets/DATASHEET.md`` are appendix pages.
+  The glossary's ``<a id="term"></a>`` lines give JupyterLab and GitHub their anchors; here they are
+  dropped because MyST gives every heading the same id (``myst_heading_anchors`` in ``_config.yml``),
+  so a lesson's link ``glossary.md#term`` resolves to ``glossary.html#term``.
 Nothing is executed and nothing is downloaded.
 """
 from __future__ import annotations
@@ -26,7 +29,11 @@ BOOK = ROOT / "book"
 DEFAULT_OUT = ROOT / "_build" / "book"
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^/?]+)")
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")  # [text](target), not images
-EXTRA_PAGES = ["book/setup.md", "datasets/DATASHEET.md"]
+GLOSSARY = "notebooks/glossary.md"
+EXTRA_PAGES = ["book/setup.md", GLOSSARY, "datasets/DATASHEET.md"]
+ANCHOR_LINE = re.compile(r'^<a id="[^"]+"></a>
+
+', re.M)  # the glossary's explicit anchors
 
 
 def github_base(readme: str) -> str:
@@ -65,6 +72,8 @@ def assemble(source: Path) -> list[str]:
     for page in EXTRA_PAGES:
         (source / page).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / page, source / page)
+    glossary = (ROOT / GLOSSARY).read_text(encoding="utf-8")
+    (source / GLOSSARY).write_text(ANCHOR_LINE.sub("", glossary), encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     readme = rewrite_links(readme, set(lessons) | set(EXTRA_PAGES), github_base(readme))
     (source / "README.md").write_text(readme, encoding="utf-8")
@@ -84,10 +93,10 @@ def build(out: Path) -> Path:
         check=True,
     )
     html = out / "_build" / "html"
-    missing = [p for p in lessons if not (html / p).with_suffix(".html").exists()]
+    missing = [p for p in lessons + [GLOSSARY] if not (html / p).with_suffix(".html").exists()]
     if missing:
         raise SystemExit(f"the book has no page for {missing}")
-    print(f"book: {len(lessons)} lessons in {time.perf_counter() - start:.1f} s -> {html / 'index.html'}")
+    print(f"book: {len(lessons)} lessons and the glossary in {time.perf_counter() - start:.1f} s -> {html / 'index.html'}")
     return html
 
 
