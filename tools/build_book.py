@@ -31,9 +31,7 @@ BINDER = re.compile(r"https://mybinder\.org/v2/gh/([^/]+)/([^/]+)/([^/?]+)")
 LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")  # [text](target), not images
 GLOSSARY = "notebooks/glossary.md"
 EXTRA_PAGES = ["book/setup.md", GLOSSARY, "datasets/DATASHEET.md"]
-ANCHOR_LINE = re.compile(r'^<a id="[^"]+"></a>
-
-', re.M)  # the glossary's explicit anchors
+ANCHOR_LINE = re.compile(r'^<a id="[^"]+"></a>\n\n', re.M)  # the glossary's explicit anchors
 
 
 def github_base(readme: str) -> str:
