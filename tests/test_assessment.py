@@ -19,6 +19,8 @@ NONE = {"", "-", "—", "–"}
 
 
 def _normal(text: str) -> str:
+    """Compare text as read: without code ticks and without link targets ([term](glossary.md#x))."""
+    text = re.sub(r"\[([^\]]*)\]\([^)\s]*\)", r"\1", text)
     return " ".join(text.replace("`", "").split()).casefold()
 
 
