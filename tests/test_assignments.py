@@ -174,6 +174,7 @@ def test_assignment_has_a_rubric_table(folder):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.assignments
 @pytest.mark.parametrize("folder", FOLDERS, ids=_ids(FOLDERS))
 def test_reference_submission_passes(folder, tmp_path):
     start = time.perf_counter()
@@ -189,6 +190,7 @@ def test_reference_submission_passes(folder, tmp_path):
     assert not leftovers, f"{folder.name}: the run left {leftovers} in the repository"
 
 
+@pytest.mark.assignments
 @pytest.mark.parametrize("folder", FOLDERS, ids=_ids(FOLDERS))
 def test_flawed_submission_fails_for_the_expected_reason(folder, tmp_path):
     run = run_assignment_tests([folder / "test_submission.py"], folder / "flawed", tmp_path)
@@ -207,6 +209,7 @@ def test_flawed_submission_fails_for_the_expected_reason(folder, tmp_path):
     assert passed, f"{folder.name}: the flawed submission passes no test at all; it should be a plausible attempt"
 
 
+@pytest.mark.assignments
 def test_tests_refuse_to_run_without_a_submission(tmp_path):
     """One process over every assignment with SUBMISSION_DIR unset: nothing passes, each failure says why."""
     files = [folder / "test_submission.py" for folder in FOLDERS if (folder / "test_submission.py").is_file()]
