@@ -90,7 +90,7 @@ quiz00 = Quiz("Quiz 00: how this course works", [
         "A credit model is trained without the `group` column. Can it still treat group B differently?",
         "Yes: `zip_area` carries group membership (some areas are under 20 % group B, others over 80 %), and the "
         "historical labels carry the penalty.",
-        ("Only if group B really repays less",
+        ("If group B really repays less, and not otherwise",
          "Group B repays almost as often; the gap the model would learn is the history's penalty, not repayment."),
         ("No: without the column, the model has no way of knowing anyone's group",
          "A proxy such as `zip_area` tells the model the group almost as well as the column."),
@@ -185,7 +185,8 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
             (0.0515, "That is the variance p(1 - p)/n: take its square root to get a standard error."),
             (0.4538, "That is sqrt(p(1 - p)) without dividing by the number of rows n = 4."),
             (0.0131, "That is the standard error for 1,200 test rows, the lesson's real test sets, not for 4."),
-            (22.69, "That is the right size as a percentage; give it as a share (0.05 for 5 %)."),
+            (22.69, "That is the standard error in percentage points; give it as a share (0.05 for 5 %)."),
+            (0.1134, "That divides sqrt(p(1 − p)) by n; the division by n goes inside the square root."),
         ],
         explanation="About 0.23: on four rows an accuracy is uncertain by more than twenty points, so any 'no loss' "
                     "claim is noise.",
@@ -269,7 +270,7 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         "An attacker pastes patient 2's valid encrypted diagnosis into patient 1's row. What detects it?",
         "AES-GCM authenticates associated data that the reader supplies again: bind the patient ID and a moved "
         "ciphertext fails with InvalidTag.",
-        ("Padding every value to the same length",
+        ("Padding the values to one length",
          "Padding hides lengths; it does not bind a ciphertext to a row."),
         ("Fernet, because it detects any change",
          "Fernet detects edits inside a token; a whole valid token moved to another row decrypts without complaint."),
@@ -321,8 +322,8 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
     ),
     _choice(
         "what HPKE gives",
-        "The hospital wraps a fresh data key for the partner with HPKE (RFC 9180) to the partner's X25519 public key. "
-        "What does that achieve?",
+        "The hospital wraps a fresh data key for the partner with HPKE (RFC 9180, base mode, as in the lesson) to the "
+        "partner's X25519 public key. What does that achieve?",
         "Only the partner's private key unwraps it; but anyone can encrypt to a public key, so the partner cannot "
         "tell the hospital's package from a forgery. Sign it (e.g. Ed25519) to prove the sender.",
         ("Only the partner can read it; nothing proves the sender", None),
@@ -331,7 +332,8 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         ("The same as e-mailing the Fernet key next to the data",
          "E-mailing the key hands it to anyone who reads the mail; HPKE never sends it in the clear."),
         ("Only the partner can read it, and the partner knows the hospital sent it",
-         "Anyone holding the public key can make a package; proving the sender needs a signature."),
+         "In base mode anyone holding the public key can make a package; proving the sender needs a signature (or "
+         "HPKE's Auth mode)."),
     ),
     _choice(
         "a client that turns verification off",
@@ -516,7 +518,7 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
          "Both queries cover about 400 people: size thresholds do not stop differencing."),
         ("Noise drawn from a fixed, documented seed, so that every answer is reproducible and auditable",
          "Whoever knows or guesses the seed regenerates the noise and subtracts it."),
-        ("A fixed amount of noise, say ±1, on every answer",
+        ("A fixed amount of noise, say ±1, on each answer",
          "One record can move a sum of HbA1c clipped to [4, 14] by 14: noise must scale with the sensitivity."),
         ("Laplace noise, scale sensitivity/ε, under a budget", None),
     ),
@@ -532,6 +534,7 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
             (7.0, "That multiplies the sensitivity by ε; the scale is sensitivity divided by ε."),
             (0.0357, "That is ε / sensitivity, upside down: smaller ε must mean more noise."),
             (39.6, "That is the standard deviation of Lap(b), √2·b; the question asks for the scale b."),
+            (14.0, "That is the sensitivity Δ; the scale divides it by ε."),
         ],
         explanation="b = Δ/ε = 14 / 0.5 = 28: removing one clipped record changes the sum by at most 14.",
     ),
@@ -805,6 +808,7 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
             (32.0, "That is 256 / 8: a ciphertext lives modulo n², 4,096 bits, not n."),
             (512.0, "512 is the ciphertext's size in bytes; divide by the 8 bytes of the plain value."),
             (1.0, "Paillier ciphertexts are far larger than the value they hold, and all of the same size."),
+            (0.015625, "That is 8 / 512, upside down: the ciphertext is the larger of the two."),
         ],
         explanation="n² has 4,096 bits, 512 bytes, against 8 bytes in plain text: ×64.",
     ),
@@ -845,7 +849,8 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
 quiz07 = Quiz("Quiz 07: fairness", [
     _choice(
         "demographic parity difference for one applicant",
-        "The model's demographic parity difference by group is 0.14. What does that mean to one group B applicant?",
+        "The model's demographic parity difference by group is 0.14, group B being approved less. What does that "
+        "mean to one group B applicant?",
         "People of my group are approved 14 points less often, on average. It needs no label and does not say whether "
         "finances justify the gap.",
         ("I am being discriminated against by 14 points",
@@ -988,6 +993,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
             (0.382, "That is the sigmoid of the base value alone; add the contributions first."),
             (0.8735, "That is the sigmoid of the contributions without the base value."),
             (81.02, "That is the probability as a percentage; give it as a share between 0 and 1."),
+            (1.932, "That is the contributions alone, in log-odds: add the base value, then take the sigmoid."),
         ],
         explanation="sigmoid(−0.481 + 1.932) = sigmoid(1.451) ≈ 0.81: additivity holds in the explainer's output "
                     "space, log-odds here.",
@@ -1053,7 +1059,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
         "ages nearly so. Log for a stated purpose, restrict access, set a retention period.",
         ("Personal data only when the Explanation object is stored",
          "The object also stores the raw record, but the values alone already reveal the diagnoses."),
-        ("Anonymous, since it holds no features",
+        ("Anonymous, since the features are left out",
          "The diagnoses come back from the signs (100 %) and the age order nearly so (rank correlation 0.98)."),
         ("Personal health data", None),
         ("Required by GDPR Art. 22, which grants every data subject a binding right to an explanation",
