@@ -311,7 +311,7 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         "A Fernet key leaks. You rotate: MultiFernet with a new key first, `rotate()` on every stored token, the old "
         "key retired. What about ciphertexts an attacker copied before?",
         "Rotation protects what is encrypted from now on; copies taken earlier still open with the leaked key. Treat "
-        "it as a breach (find what was exposed, notify within 72 hours), then rotate.",
+        "it as a breach (find what was exposed; where required, notify the authority within 72 hours), then rotate.",
         ("MultiFernet decrypts only with its first key, so the attacker fails",
          "MultiFernet encrypts with the first key and decrypts with any; the attacker uses plain Fernet anyway."),
         ("They are unreadable now, since the key was retired",
@@ -741,7 +741,8 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
         ("Nothing useful without the private key",
          "Anyone can multiply ciphertexts; only decrypting the result needs the key."),
         ("A random number, because encryption is randomised",
-         "The random factors multiply into a new random factor; the plaintexts add."),
+         "The random factors multiply into a new random factor, which decryption removes; the message parts still "
+         "combine in a fixed way."),
         ("a · b",
          "Paillier cannot multiply two encrypted values; look at what multiplying (1 + n)^a by (1 + n)^b does to the "
          "exponents."),
@@ -1063,7 +1064,8 @@ quiz08 = Quiz("Quiz 08: explainability", [
          "The diagnoses come back from the signs (100 %) and the age order nearly so (rank correlation 0.98)."),
         ("Personal health data", None),
         ("Required by GDPR Art. 22, which grants every data subject a binding right to an explanation",
-         "The 'right to an explanation' is in Recital 71, which guides interpretation but is not binding on its own."),
+         "Art. 22 gives a right not to be subject to solely automated decisions, with safeguards; the 'right to an "
+         "explanation' is in Recital 71, which guides interpretation but is not binding on its own."),
     ),
 ])
 
