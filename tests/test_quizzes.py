@@ -139,6 +139,12 @@ def test_the_right_option_gives_itself_away_neither_by_length_nor_by_letter():
     for letter in "abcd":
         share = sum(q.correct == letter for q in questions) / len(questions)
         assert 0.15 <= share <= 0.35, f"({letter}) is right in {share:.0%} of the questions"
+    # Nor may "the second longest" (or the shortest) pay off: a fix that only pads one distractor past the
+    # right option moves the tell to rank 2. Rank 1 = longest; ties count the right option as the longer.
+    ranks = [1 + sum(len(text) > len(q.options[q.correct]) for text in q.options.values()) for q in questions]
+    for rank in range(1, 5):
+        share = ranks.count(rank) / len(questions)
+        assert share <= 0.35, f"the right option is the length-rank-{rank} option in {share:.0%} of the questions"
 
 
 # --------------------------------------------------------------------------------------

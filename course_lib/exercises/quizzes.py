@@ -69,7 +69,7 @@ quiz00 = Quiz("Quiz 00: how this course works", [
         ("99.7 % of the patients have been re-identified",
          "Unique in the release is not named: the attacker also needs each person in an outside list (lesson 01 "
          "names about two thirds)."),
-        ("Whoever holds an outside list with those columns can name them", None),
+        ("Whoever holds a named list with those columns can name those on it", None),
     ),
     _choice(
         "the approved column",
@@ -83,20 +83,20 @@ quiz00 = Quiz("Quiz 00: how this course works", [
          "Group B repays almost as often (0.74 against 0.76) but was approved far less often (0.54 against 0.83)."),
         ("The predictions of the lender's current model",
          "No model has been trained yet: `approved` is the history a model would learn from."),
-        ("The lender's historical decisions, which penalised group B", None),
+        ("The lender's past decisions, which penalised group B", None),
     ),
     _choice(
         "a model without the group column",
         "A credit model is trained without the `group` column. Can it still treat group B differently?",
         "Yes: `zip_area` carries group membership (some areas are under 20 % group B, others over 80 %), and the "
         "historical labels carry the penalty.",
-        ("Only if group B really repays less",
+        ("If group B really repays less, and not otherwise",
          "Group B repays almost as often; the gap the model would learn is the history's penalty, not repayment."),
         ("No: without the column, the model has no way of knowing anyone's group",
          "A proxy such as `zip_area` tells the model the group almost as well as the column."),
         ("Only if the model is non-linear, such as a forest",
          "A plain logistic regression learns the proxy too (lesson 07 measures it)."),
-        ("Yes: `zip_area` and the biased labels carry the group and its penalty", None),
+        ("Yes: `zip_area` and the history's labels carry the group and its penalty into the model", None),
     ),
     _choice(
         "the placeholder",
@@ -104,7 +104,7 @@ quiz00 = Quiz("Quiz 00: how this course works", [
         "The blank is a real object that check() recognises: it reports 'not attempted' and nothing breaks.",
         ("The solution is shown",
          "Only solution() reveals the solution; check() gives feedback on your answer."),
-        ("It is reported as not attempted yet", None),
+        ("Reported as not attempted", None),
         ("A NameError or another error stops the cell",
          "The placeholder `____` is imported in the setup cell; check() never raises."),
         ("It is counted as a wrong answer",
@@ -144,7 +144,8 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
          "They have about as many (5,717 against 5,265 distinct values): counts do not decide the role."),
         ("Because the threshold for a direct identifier is 90 % uniqueness",
          "There is no uniqueness threshold: the measurements back a role, they do not define it."),
-        ("A name points at one person by itself; a birth date needs other columns or an outside list", None),
+        ("A name points at one person by itself; a birth date needs other columns or an outside list that holds it",
+         None),
     ),
     _choice(
         "the linkage attack",
@@ -155,7 +156,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
          "99.7 % are unique in the release; the attacker can only name people who are also on the roll."),
         ("About two thirds, and about half of those names are wrong",
          "Only 9 of 4,006 names are wrong, all of patients who are not on the roll."),
-        ("About two thirds, almost all of them correctly", None),
+        ("About two thirds, and almost all of those correctly", None),
         ("None: the names were overwritten with REDACTED",
          "The names come back from the roll, through the three columns the release kept."),
     ),
@@ -172,7 +173,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
          "The splits share training rows, so their scores are correlated; the plain test is over-confident."),
         ("Minimising improves the model by 0.3 points",
          "The interval contains zero: the 0.3-point difference is within the noise of the splits."),
-        ("Dropping identifiers and unneeded columns costs no measurable accuracy", None),
+        ("Minimising costs no measurable accuracy", None),
     ),
     NumericProblem(
         title="a four-row test set",
@@ -184,6 +185,8 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
             (0.0515, "That is the variance p(1 - p)/n: take its square root to get a standard error."),
             (0.4538, "That is sqrt(p(1 - p)) without dividing by the number of rows n = 4."),
             (0.0131, "That is the standard error for 1,200 test rows, the lesson's real test sets, not for 4."),
+            (22.69, "That is the standard error in percentage points; give it as a share (0.05 for 5 %)."),
+            (0.1134, "That divides sqrt(p(1 − p)) by n; the division by n goes inside the square root."),
         ],
         explanation="About 0.23: on four rows an accuracy is uncertain by more than twenty points, so any 'no loss' "
                     "claim is noise.",
@@ -194,7 +197,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
         "rather than before `datetime.now()`?",
         "A rule tied to the clock gives a different training set every day, so nobody can reproduce last month's "
         "model; the reference date makes the filter reproducible and testable.",
-        ("A clock-based rule changes the training set every day, so no model can be reproduced", None),
+        ("A clock-based rule changes the training set daily, so no model is reproducible", None),
         ("Filtering the training set is how retention is enforced, so any fixed date will do",
          "Filtering a training set deletes nothing: retention is enforced where the data is stored."),
         ("`datetime.now()` is timezone-naive, so the filter would be off by several hours every day",
@@ -206,7 +209,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
         "what chmod protects against",
         "A research extract gets `os.chmod(path, 0o600)`. Against whom does that protect it?",
         "The bits stop other ordinary users of the same running system, and only them.",
-        ("Other ordinary users of the same running system", None),
+        ("Other ordinary users of the same running system, and only them", None),
         ("Someone who steals the laptop's disk",
          "Another operating system ignores the bits; only encryption at rest protects a stolen disk (lesson 02)."),
         ("Root and administrators",
@@ -227,7 +230,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
          "records."),
         ("Anonymous, once the vendor's contract states that the data is anonymous",
          "Anonymity is a question of fact, measured by what an attacker can do, not a contract term."),
-        ("Personal data, and not even pseudonymised in the GDPR's sense", None),
+        ("Personal data, and not even pseudonymised in the sense of Art. 4(5)", None),
     ),
     _choice(
         "a principle mapped to practice",
@@ -267,11 +270,11 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         "An attacker pastes patient 2's valid encrypted diagnosis into patient 1's row. What detects it?",
         "AES-GCM authenticates associated data that the reader supplies again: bind the patient ID and a moved "
         "ciphertext fails with InvalidTag.",
-        ("Padding every value to the same length",
+        ("Padding the values to one length",
          "Padding hides lengths; it does not bind a ciphertext to a row."),
         ("Fernet, because it detects any change",
          "Fernet detects edits inside a token; a whole valid token moved to another row decrypts without complaint."),
-        ("AES-GCM with the patient ID as associated data", None),
+        ("AES-GCM with the patient ID bound as associated data", None),
         ("Nothing: encryption cannot tie a value to its record",
          "Associated data does exactly that: it is authenticated without being encrypted."),
     ),
@@ -294,7 +297,7 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         "How should the staff portal store passwords?",
         "A salted, slow, memory-hard function at OWASP's cost: Argon2id with m = 19 MiB, t = 2, p = 1, stored as a "
         "PHC string so the cost travels with the hash.",
-        ("Argon2id at OWASP's minimum cost, with a random salt per password", None),
+        ("Argon2id at OWASP's minimum cost or above, with a random salt per password, in a PHC string", None),
         ("SHA-256 with a random salt per account",
          "The salt stops one table serving every account, but SHA-256 is fast: an attacker still tries billions of "
          "guesses a second."),
@@ -308,7 +311,7 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         "A Fernet key leaks. You rotate: MultiFernet with a new key first, `rotate()` on every stored token, the old "
         "key retired. What about ciphertexts an attacker copied before?",
         "Rotation protects what is encrypted from now on; copies taken earlier still open with the leaked key. Treat "
-        "it as a breach (find what was exposed, notify within 72 hours), then rotate.",
+        "it as a breach (find what was exposed; where required, notify the authority within 72 hours), then rotate.",
         ("MultiFernet decrypts only with its first key, so the attacker fails",
          "MultiFernet encrypts with the first key and decrypts with any; the attacker uses plain Fernet anyway."),
         ("They are unreadable now, since the key was retired",
@@ -319,17 +322,18 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
     ),
     _choice(
         "what HPKE gives",
-        "The hospital wraps a fresh data key for the partner with HPKE (RFC 9180) to the partner's X25519 public key. "
-        "What does that achieve?",
+        "The hospital wraps a fresh data key for the partner with HPKE (RFC 9180, base mode, as in the lesson) to the "
+        "partner's X25519 public key. What does that achieve?",
         "Only the partner's private key unwraps it; but anyone can encrypt to a public key, so the partner cannot "
         "tell the hospital's package from a forgery. Sign it (e.g. Ed25519) to prove the sender.",
-        ("Only the partner can read it, but nothing proves who sent it", None),
+        ("Only the partner can read it; nothing proves the sender", None),
         ("The hospital can decrypt it later with the same public key",
          "A public key only encrypts; unwrapping needs the partner's private key."),
         ("The same as e-mailing the Fernet key next to the data",
          "E-mailing the key hands it to anyone who reads the mail; HPKE never sends it in the clear."),
         ("Only the partner can read it, and the partner knows the hospital sent it",
-         "Anyone holding the public key can make a package; proving the sender needs a signature."),
+         "In base mode anyone holding the public key can make a package; proving the sender needs a signature (or "
+         "HPKE's Auth mode)."),
     ),
     _choice(
         "a client that turns verification off",
@@ -340,10 +344,11 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         ("The same as `ssl.wrap_socket`, which verifies by default",
          "`ssl.wrap_socket` verified nothing by default, and it was removed in Python 3.12."),
         ("Fine if the hostname check alone stays on",
-         "The hostname check needs a verified certificate chain; Python refuses check_hostname without CERT_REQUIRED."),
+         "Anyone can make a certificate naming any host: the name means something only on a verified chain, and "
+         "Python refuses CERT_NONE while check_hostname is on (ValueError)."),
         ("Still safe: the connection is encrypted",
          "It is encrypted to the impostor: encryption without verification does not say to whom."),
-        ("It sends the record to an impostor with any certificate", None),
+        ("It hands the record to any impostor", None),
     ),
     _choice(
         "what a verified JWT proves",
@@ -356,7 +361,7 @@ quiz02 = Quiz("Quiz 02: encryption and secure data handling", [
         ("Only the authorisation server, which holds the secret, could have issued it",
          "With HS256 every service that can verify holds the secret and can also issue; use RS256, ES256 or EdDSA "
          "when verifiers must not issue."),
-        ("It was issued by a holder of the secret and has not expired", None),
+        ("Issued by a secret holder; not expired", None),
         ("It can be revoked at any moment by the issuer",
          "A JWT stays valid until `exp`: keep it short or keep a server-side deny-list."),
     ),
@@ -375,7 +380,7 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
         "masked. Run a snippet's example (or test it) before trusting its comment.",
         ("'*123'",
          "A negative repeat count gives no stars at all, not one."),
-        ("'123', unmasked", None),
+        ("'123'", None),
         ("It raises an error for a negative length",
          "Python repeats a string a negative number of times silently: it gives ''."),
         ("'***'",
@@ -430,7 +435,7 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
          "None of k, l or t hides membership."),
         ("No one can learn anyone's diagnosis or outcome from it",
          "A class can be homogeneous: when all its members share an outcome, knowing the class discloses it."),
-        ("A join on those three columns matches every record to at least 5 records", None),
+        ("Every combination of birth band, sex and ZIP3 in the release is shared by at least 5 records", None),
         ("It is safe against any quasi-identifier an attacker might know, such as an admission date",
          "k holds only for the declared quasi-identifiers; one left out makes k meaningless."),
     ),
@@ -439,7 +444,8 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
         "With the ZIP dropped, every class holds all 6 diagnoses (l = 6), yet t (diagnosis) is still 0.156. Why?",
         "l counts distinct values; t is the largest distance between a class's distribution and the whole table's. "
         "Diagnosis varies with age, so birth bands differ in their mix.",
-        ("A class's mix of diagnoses still differs from the whole table's", None),
+        ("A class's mix of diagnoses still differs from the whole table's mix, as diagnosis varies with age",
+         None),
         ("l = 6 implies t = 0, so 0.156 is noise",
          "Having every value is not having them in the table's proportions: l and t measure different things."),
         ("t measures the size of the smallest class, which is still small without the ZIP",
@@ -453,7 +459,7 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
         "names nobody. What does this mean?",
         "k is a promise about the release; the attack's success is one measurement against one outside dataset. A "
         "neighbour who knows of the admission needs no roll.",
-        ("k is a promise about the release; the attack is one measurement against one list", None),
+        ("k describes the release; the attack is one test against one list", None),
         ("The release is safe, so k does not matter",
          "Someone who knows a neighbour was admitted finds a lone record at once: k = 1 still singles people out."),
         ("The attack is broken: it should have generalised the roll before joining on the bands",
@@ -493,8 +499,8 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
         ("The error of each released answer",
          "Accuracy depends on the sensitivity and the noise; ε bounds how much the output's distribution depends on "
          "one person."),
-        ("How much one person can change the probability of any output: by a factor of at most e^ε, for all "
-         "neighbours", None),
+        ("How much one person can change the probability of any set of outputs: by a factor of at most e^ε, for "
+         "all neighbours", None),
         ("The probability that an attacker guesses one record exactly",
          "DP bounds a ratio of probabilities between neighbours, not one attacker's success rate."),
         ("The ratio of output probabilities on this dataset and its neighbours, measured against the attacks we "
@@ -512,9 +518,9 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
          "Both queries cover about 400 people: size thresholds do not stop differencing."),
         ("Noise drawn from a fixed, documented seed, so that every answer is reproducible and auditable",
          "Whoever knows or guesses the seed regenerates the noise and subtracts it."),
-        ("A fixed amount of noise, say ±1, on every answer",
+        ("A fixed amount of noise, say ±1, on each answer",
          "One record can move a sum of HbA1c clipped to [4, 14] by 14: noise must scale with the sensitivity."),
-        ("Laplace noise of scale sensitivity / ε on each answer, under a privacy budget", None),
+        ("Laplace noise, scale sensitivity/ε, under a budget", None),
     ),
     NumericProblem(
         title="the Laplace scale of a clipped sum",
@@ -528,12 +534,13 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
             (7.0, "That multiplies the sensitivity by ε; the scale is sensitivity divided by ε."),
             (0.0357, "That is ε / sensitivity, upside down: smaller ε must mean more noise."),
             (39.6, "That is the standard deviation of Lap(b), √2·b; the question asks for the scale b."),
+            (14.0, "That is the sensitivity Δ; the scale divides it by ε."),
         ],
         explanation="b = Δ/ε = 14 / 0.5 = 28: removing one clipped record changes the sum by at most 14.",
     ),
     _choice(
         "sensitivity from the data",
-        "A copied function sets the 'sensitivity' of a mean to the largest gap between neighbouring sorted values, "
+        "A copied function sets the 'sensitivity' of a mean to the largest gap between adjacent sorted values, "
         "then adds Laplace noise for ε = 1. What is wrong?",
         "The noise level is computed from the private data, so it differs between neighbours and itself leaks; the "
         "audit certifies ε ≥ 7.6 where 1 is claimed, and no finite ε holds.",
@@ -541,7 +548,7 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
          "An audit below the claim proves nothing; the proof is the density ratio argument."),
         ("Only that it crashes on a single record",
          "The crash is the mildest symptom: on all-equal data it adds no noise at all and still claims ε = 1."),
-        ("Its noise level depends on the data and leaks: an audit certifies ε far above 1", None),
+        ("Its noise depends on the data and leaks: audited ε far above 1", None),
         ("Nothing: a sensitivity measured on the data itself is the tightest, and so the most accurate",
          "Sensitivity is a worst case over all neighbours; read from this data it changes when one record changes."),
     ),
@@ -556,11 +563,12 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
          "The true ε can be larger than any audit finds; only a proof sets it."),
         ("The mechanism is 0.94-differentially private",
          "It is a lower bound from one pair of datasets and a few events, not a guarantee."),
-        ("Nothing more than 'not caught on this pair and these events'", None),
+        ("Not caught on this pair and these events, no more", None),
     ),
     _choice(
         "composition over hospitals",
-        "Each hospital's count of readmitted patients is released with Laplace noise at ε = 0.5; neighbours differ by "
+        "Each of the five hospitals' counts of readmitted patients is released with Laplace noise at ε = 0.5; neighbours "
+        "differ by "
         "one patient added or removed, and each patient belongs to one hospital. What is the total ε?",
         "Parallel composition: the hospitals hold disjoint patients, so one patient touches one count and the release "
         "costs the largest ε, 0.5.",
@@ -581,7 +589,7 @@ quiz04 = Quiz("Quiz 04: differential privacy", [
         "in full would qualify.",
         ("δ is the probability that the Gaussian noise exceeds σ, which must be rare compared with 1/n",
          "δ is not about the noise's size: it is allowed slack in the privacy inequality itself."),
-        ("With δ = 1/n, publishing one random person's record in full would satisfy the definition", None),
+        ("With δ = 1/n, publishing one random record in full would qualify", None),
         ("δ is the ε of the Gaussian mechanism, counted separately",
          "ε and δ are two parts of one guarantee: the ratio bound and the additive slack."),
         ("A smaller δ makes the noise smaller",
@@ -614,7 +622,7 @@ quiz05 = Quiz("Quiz 05: federated learning", [
         "Local-only models are scored on the common held-out set. Which hospitals gain most by joining the federation?",
         "Small or skewed hospitals: Cedar Vale (few readmissions) and Dunmore (many) are about 4 points worse alone; "
         "Ashford, the largest, does as well alone.",
-        ("Those whose data is small or unlike the others'", None),
+        ("The small or unusual ones", None),
         ("None: FedAvg is worse than every local model on this data",
          "FedAvg reaches the pooled accuracy within a few rounds, on both splits."),
         ("Ashford, the largest",
@@ -634,7 +642,7 @@ quiz05 = Quiz("Quiz 05: federated learning", [
          "Weighting changes what is optimised, not what an update reveals."),
         ("Larger hospitals are more trustworthy",
          "Weighting is arithmetic, not trust: it makes every patient count once."),
-        ("The weighted sum of the hospitals' mean gradients is the pooled gradient", None),
+        ("Weighted, the gradients add up to the pooled one", None),
     ),
     _choice(
         "what a single-record update leaks",
@@ -669,7 +677,7 @@ quiz05 = Quiz("Quiz 05: federated learning", [
         "the per-round ε's gives 10.89; one patient's record gets 11.48. What is the right statement?",
         "ε = 4.98 for one hospital added or removed (client-level DP, exact μ-GDP composition); a single patient's "
         "record can move a clipped update by up to 2S, so per patient it is 11.48.",
-        ("ε = 4.98 for a whole hospital added or removed", None),
+        ("ε = 4.98 for one whole hospital added or removed (client level)", None),
         ("ε = 10.89, because adding up is the safe choice",
          "Adding up is valid but overstates the cost; the exact accounting is equally sound and tighter."),
         ("ε = 1.99, the cost of one round",
@@ -715,7 +723,7 @@ quiz05 = Quiz("Quiz 05: federated learning", [
          "Flower's FedAvg weights by each client's `num-examples`, like ours."),
         ("Each hospital must open an inbound port",
          "SuperNodes connect out to the SuperLink; only the SuperLink must be reachable."),
-        ("Processes, TLS and connection handling; the FedAvg maths and results stay the same", None),
+        ("Processes and TLS, not the maths", None),
     ),
 ])
 
@@ -733,9 +741,11 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
         ("Nothing useful without the private key",
          "Anyone can multiply ciphertexts; only decrypting the result needs the key."),
         ("A random number, because encryption is randomised",
-         "The random factors multiply into a new random factor; the plaintexts add."),
+         "The random factors multiply into a new random factor, which decryption removes; the message parts still "
+         "combine in a fixed way."),
         ("a · b",
-         "Paillier cannot multiply two encrypted values: the exponents add."),
+         "Paillier cannot multiply two encrypted values; look at what multiplying (1 + n)^a by (1 + n)^b does to the "
+         "exponents."),
     ),
     _choice(
         "what the partner can compute",
@@ -748,14 +758,14 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
          "Paillier multiplies a ciphertext only by a plain number."),
         ("Whether the score is above 0",
          "Comparisons are not supported on ciphertexts."),
-        ("The linear score w·x + b, encrypted", None),
+        ("The linear score w·x + b, still encrypted", None),
     ),
     _choice(
         "ciphertexts handed to a model",
         "A service calls `model.predict(encrypted_features)` on an ordinary scikit-learn model. What happens?",
         "predict fails at the comparison with 0 and predict_proba inside the sigmoid; only decision_function (the "
         "linear part) happens to work. Fed as plain numbers, ciphertexts give meaningless 'risks'.",
-        ("It works if the server decrypts the features first",
+        ("It works, and stays private, if the server decrypts the features first",
          "Then the server holds the private key and reads every record: that protects the transit only."),
         ("It works unchanged with CKKS instead of Paillier",
          "CKKS still needs the sigmoid replaced by a polynomial evaluated with CKKS operations."),
@@ -772,7 +782,7 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
          "The partner computes the score encrypted and never decrypts it; only the patient's side does."),
         ("The feature values",
          "Paillier is semantically secure: a ciphertext reveals nothing about its value without the key."),
-        ("Whether two patients have equal values, since equal values give equal ciphertexts",
+        ("Which patients have equal values",
          "Encryption is randomised: equal values give different ciphertexts."),
         ("The metadata: who asked, when, and how many values", None),
     ),
@@ -781,7 +791,7 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
         "Encrypting one value takes longer than scoring a whole patient. What is expensive, and what helps?",
         "The factor r^n mod n² (a 4096-bit exponentiation) does not depend on the message, so it can be computed "
         "ahead of time; each factor is used once.",
-        ("The exponentiation r^n mod n², which can be computed ahead of time", None),
+        ("r^n mod n², which can be precomputed", None),
         ("Key generation, which has to be repeated for each patient who is scored",
          "One key pair serves every patient."),
         ("The random factor: reuse one for all values",
@@ -799,6 +809,7 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
             (32.0, "That is 256 / 8: a ciphertext lives modulo n², 4,096 bits, not n."),
             (512.0, "512 is the ciphertext's size in bytes; divide by the 8 bytes of the plain value."),
             (1.0, "Paillier ciphertexts are far larger than the value they hold, and all of the same size."),
+            (0.015625, "That is 8 / 512, upside down: the ciphertext is the larger of the two."),
         ],
         explanation="n² has 4,096 bits, 512 bytes, against 8 bytes in plain text: ×64.",
     ),
@@ -807,7 +818,7 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
         "The sigmoid is replaced by a cubic fitted on [-4, 4] and evaluated with CKKS. What happens for a score of 7?",
         "The polynomial is good only where it was fitted: at 7 its error is 1.25, far beyond CKKS's own noise (below "
         "1e-3). The score range must be known in advance.",
-        ("The polynomial diverges: its error there is above 1", None),
+        ("Its error there is above 1", None),
         ("CKKS noise dominates the error",
          "CKKS noise stays below 1e-3; the polynomial's error is the large one."),
         ("CKKS computes the exact sigmoid",
@@ -839,12 +850,13 @@ quiz06 = Quiz("Quiz 06: homomorphic encryption and secure computation", [
 quiz07 = Quiz("Quiz 07: fairness", [
     _choice(
         "demographic parity difference for one applicant",
-        "The model's demographic parity difference by group is 0.14. What does that mean to one group B applicant?",
+        "The model's demographic parity difference by group is 0.14, group B being approved less. What does that "
+        "mean to one group B applicant?",
         "People of my group are approved 14 points less often, on average. It needs no label and does not say whether "
         "finances justify the gap.",
         ("I am being discriminated against by 14 points",
          "The difference measures; it does not say why the rates differ."),
-        ("People of my group are approved 14 points less often, on average", None),
+        ("My group's approval rate is 14 points lower", None),
         ("If I would repay, I am 14 points more likely than others to be refused",
          "That is an error-rate gap (equal opportunity, equalised odds), measured against a label."),
         ("The model is 14 % less accurate for my group",
@@ -857,11 +869,12 @@ quiz07 = Quiz("Quiz 07: fairness", [
         "and the history's penalty through it.",
         ("It grows to 0.34",
          "0.34 is the gap of the model that uses `group` openly."),
-        ("It stays about the same: `zip_area` is a proxy for the group", None),
+        ("It stays about the same, because `zip_area` is a proxy that carries the group", None),
         ("It no longer matters: a model without the column cannot discriminate",
          "Discrimination is measured on outcomes; dropping the column only removes your ability to see it."),
         ("It disappears",
-         "A proxy carries the group: the gap barely moves."),
+         "Removing a column does not remove what other columns say about it: `zip_area` guesses the group right 81 % "
+         "of the time."),
     ),
     _choice(
         "accuracy on biased labels",
@@ -884,11 +897,11 @@ quiz07 = Quiz("Quiz 07: fairness", [
         "difference gets worse (about 0.23).",
         ("It cannot be measured, because the group is needed at prediction time",
          "The group is available in the test data; the measurement is made."),
-        ("It gets worse, because the constraint was met on the biased label", None),
+        ("It gets worse: the constraint was met on biased labels", None),
         ("It falls to about 0.03",
          "0.03 is the difference against `approved`, the label it was fitted on."),
         ("It does not change",
-         "It moves a lot: from 0.14 to about 0.23."),
+         "The new thresholds change many decisions, and the difference against `repaid` moves by about 0.1."),
     ),
     _choice(
         "the impossibility result",
@@ -908,7 +921,8 @@ quiz07 = Quiz("Quiz 07: fairness", [
         "differential privacy and a small group",
         "diffprivlib's logistic regression is trained at ε ≤ 2 on a history where group B is 8 % of applicants. What "
         "did the lesson measure?",
-        "Group B lost more accuracy (about twice as much) and its would-be repayers were refused more often; in any "
+        "Group B lost more accuracy than A (nearly twice the gap at its real share) and its would-be repayers were "
+        "refused more often; in any "
         "single run B is worse only 70-85 % of the time, so evaluate by group over several seeds.",
         ("One private model is enough to see the effect",
          "In a single run B is the less accurate group only 70-85 % of the time: one draw can go either way."),
@@ -948,7 +962,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
         "the model, not about the patient's body.",
         ("Evidence that lowering this patient's glucose would lower their readmission risk",
          "Explanations are not causal: the outcome does not depend on glucose at all."),
-        ("Faithful to the model, which uses glucose in place of the correlated HbA1c", None),
+        ("Faithful to the model, which uses glucose in place of HbA1c", None),
         ("Proof that the data generator has a glucose term",
          "The datasheet says it has none; correlated features share credit."),
         ("Wrong: SHAP misattributes credit",
@@ -979,6 +993,8 @@ quiz08 = Quiz("Quiz 08: explainability", [
             (2.314, "That adds the contributions to sigmoid(base): they add up in log-odds, not in probability."),
             (0.382, "That is the sigmoid of the base value alone; add the contributions first."),
             (0.8735, "That is the sigmoid of the contributions without the base value."),
+            (81.02, "That is the probability as a percentage; give it as a share between 0 and 1."),
+            (1.932, "That is the contributions alone, in log-odds: add the base value, then take the sigmoid."),
         ],
         explanation="sigmoid(−0.481 + 1.932) = sigmoid(1.451) ≈ 0.81: additivity holds in the explainer's output "
                     "space, log-odds here.",
@@ -995,7 +1011,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
          "That was the meaning before SHAP 0.45, when shap_values was a list with one array per class."),
         ("The positive class's explanation of patient 0",
          "Nothing selects a class here; the class is the last index."),
-        ("Patient 0's first feature, for both classes", None),
+        ("Patient 0's first feature ('age'), for both classes at once", None),
     ),
     _choice(
         "partial dependence and ICE",
@@ -1006,7 +1022,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
          "ICE draws one curve per patient before averaging: the spread is what it shows."),
         ("Every patient's risk rises by exactly 0.48",
          "That is the average; per patient it ranges from +0.25 to +0.68."),
-        ("The effect differs by patient: the average hides a spread", None),
+        ("The spread the average hides", None),
         ("The causal effect of ageing on each patient",
          "PD and ICE describe the model's response, and extrapolate when features are correlated."),
     ),
@@ -1017,7 +1033,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
         "output says which width is right, so report width and seeds.",
         ("Nothing: LIME is deterministic",
          "LIME samples at random: its answer moves with the seed."),
-        ("The weights shrink and the top features change with the seed", None),
+        ("Unstable, shrunken weights", None),
         ("It matches SHAP exactly",
          "LIME fits a surrogate with its own definition; it never matches SHAP by construction."),
         ("A narrower kernel gives a more faithful, more local answer for this one patient",
@@ -1031,7 +1047,7 @@ quiz08 = Quiz("Quiz 08: explainability", [
         "the bias, and the explanation now shows no suspicious column.",
         ("Nothing changes",
          "The gap falls from 0.14 to 0.05."),
-        ("The explanation no longer shows a proxy, which proves that the model is now fair",
+        ("A clean explanation, which proves the model fair",
          "An explanation shows what a model uses, not whether its outcomes are fair; measure outcomes by group."),
         ("The model is now fair",
          "The groups repay almost equally, yet a 0.05 approval gap remains."),
@@ -1044,11 +1060,12 @@ quiz08 = Quiz("Quiz 08: explainability", [
         "ages nearly so. Log for a stated purpose, restrict access, set a retention period.",
         ("Personal data only when the Explanation object is stored",
          "The object also stores the raw record, but the values alone already reveal the diagnoses."),
-        ("Anonymous, since it holds no features",
+        ("Anonymous, since the features are left out",
          "The diagnoses come back from the signs (100 %) and the age order nearly so (rank correlation 0.98)."),
-        ("Personal (health) data: log it only for a purpose, with access limits and retention", None),
+        ("Personal health data", None),
         ("Required by GDPR Art. 22, which grants every data subject a binding right to an explanation",
-         "The 'right to an explanation' is in Recital 71, which guides interpretation but is not binding on its own."),
+         "Art. 22 gives a right not to be subject to solely automated decisions, with safeguards; the 'right to an "
+         "explanation' is in Recital 71, which guides interpretation but is not binding on its own."),
     ),
 ])
 
@@ -1067,7 +1084,7 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
          "That is evasion: the attacker wants a chosen decision, not the model."),
         ("The model file or a dependency",
          "That is the supply-chain attack on artefacts between training and serving."),
-        ("The queries to the deployed model and its answers", None),
+        ("Queries and answers", None),
         ("The training labels",
          "Editing labels is data poisoning, an attack on training."),
     ),
@@ -1077,7 +1094,7 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
         "check not find the backdoor?",
         "The model behaves as before on clean inputs (0.691 → 0.693): only the trigger changes its output. Spectral "
         "signatures find the rows, at the cost of dropping real, unusual patients.",
-        ("The model behaves normally except when the trigger is present", None),
+        ("Only a trigger changes its output", None),
         ("The trigger values are out of range, so such inputs are rejected at the API",
          "BMI 50 lies inside the declared range [10, 60]: triggers are chosen to look plausible."),
         ("Backdoors only affect deep networks",
@@ -1091,8 +1108,9 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
         "flips. What happens at 20 %?",
         "Past its breaking point (between 12.5 and 15 % here) the poison outnumbers the truth where it sits: the "
         "model fits the poison and trimming removes honest rows.",
-        ("Random flips would hurt more than these targeted ones",
-         "Random flips are label noise a linear model averages away; targeted ones drag the boundary."),
+        ("It breaks only if the flips are random, not targeted",
+         "Random flips are label noise a linear model averages away (0.689 at 20 %); targeted ones drag the "
+         "boundary."),
         ("It costs nothing at any level of attack",
          "It always discards 10 % of the patients, the hard, unusual cases, even with no attack."),
         ("It still restores the clean accuracy",
@@ -1106,10 +1124,10 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
         "It set the weights of the editable features to zero, so edits cannot move it, and paid about three points of "
         "clean accuracy: those fields carry real signal.",
         ("It moved weight onto age, which nobody can edit",
-         "Its robustness comes from zero weights on the editable features, not from a new reliance on age."),
+         "Edits cannot move it because the editable features' weights went to zero; age was never editable anyway."),
         ("It became robust at no cost in clean accuracy",
          "Clean accuracy dropped by about three points."),
-        ("It ignored the editable features, and clean accuracy fell", None),
+        ("Ignored the editable fields; accuracy fell", None),
         ("It learned to detect edited records",
          "It does not detect anything: it minimises the loss of the worst allowed edit."),
     ),
@@ -1139,6 +1157,7 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
             (0.1, "ε itself is only an approximation: e^ε − 1 is slightly larger."),
             (1.10517, "That is e^ε, the ratio bound; the advantage bound subtracts 1."),
             (0.0, "DP does not make an attack useless: it caps how far above chance it can get."),
+            (10.517, "That is the bound as a percentage; give it as a share (TPR − FPR lies in [0, 1])."),
         ],
         explanation="e^0.1 − 1 ≈ 0.105; the bound is meaningful only for ε below about 0.7, where it stays under 1.",
     ),
@@ -1164,7 +1183,7 @@ quiz09 = Quiz("Quiz 09: attacks on machine learning and their defences", [
         "verified on the exact bytes before parsing stops substitution.",
         ("numpy.load with allow_pickle=False alone",
          "That stops code execution, not substitution: the attacker can still swap in other weights."),
-        ("An arrays-only format, and an Ed25519 signature checked before parsing", None),
+        ("An arrays-only format, plus an Ed25519 signature verified on the exact bytes before parsing", None),
         ("A Docker image containing the model",
          "An image gives a reproducible run, not integrity: pin by digest and verify a signature."),
         ("pickle, after scanning the file for suspicious imports with a maintained scanner",
@@ -1184,7 +1203,7 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
         "before any result is seen?",
         "Choosing targets after seeing results fits them to the data, the same mistake as tuning ε on the private "
         "data; targets set first make the card evidence.",
-        ("Picking them afterwards is like tuning ε on the private data", None),
+        ("Chosen later, they would fit the results", None),
         ("The GDPR prescribes these values",
          "No law sets these numbers: the board chooses them, and is accountable for them."),
         ("So that the pipeline is sure to pass",
@@ -1197,7 +1216,7 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
         "The membership attack on the patient-level DP model has AUC 0.499. What does that establish?",
         "A weak attack on the average patient is a lower bound, not a proof. ε = 1 is the guarantee: it bounds every "
         "attack's AUC by 0.575, above the 0.55 target.",
-        ("Little by itself: ε bounds every attack's AUC, here at 0.575", None),
+        ("Little; ε caps any attack's AUC at 0.575", None),
         ("The target of 0.55 is guaranteed by ε",
          "The bound from ε (0.575) is above the target; the card passes on the measured number only."),
         ("The model is proven private",
@@ -1210,11 +1229,12 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
         question="Each yearly training is ε = 1 (δ = 1e-5, a Gaussian mechanism accounted exactly). A patient "
                  "admitted in 2023 is in all three trainings. What ε does that patient spend in total?",
         expected=1.835,
-        rtol=0.01,
+        rtol=0.02,
         known_mistakes=[
             (3.0, "That is the naive sum: Gaussian mechanisms compose by adding μ², so ε grows about like √k."),
             (1.0, "Each training spends ε again: the patient is in all three."),
-            (1.732, "√3 · ε scales μ, not ε: ε is not exactly proportional to μ. Use the accountant."),
+            (1.732, "μ grows by exactly √3, but ε is not proportional to μ, so √3 · ε is only a rough guess. Use the "
+                    "accountant."),
         ],
         explanation="About 1.83 by exact composition (μ grows by √3), under the naive 3 but over the target 1.5.",
     ),
@@ -1242,7 +1262,7 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
          "Each hospital knows its own noise share: the noise left against it is √(4/5) as large, so its ε is larger."),
         ("A hospital that skips its share changes nothing, thanks to the others' noise",
          "The total noise is then smaller than the accountant assumed: ε grows for every patient."),
-        ("It holds against the server, and is weaker against each hospital", None),
+        ("It holds against the server and model users, and is weaker against each hospital", None),
         ("With secure aggregation the noise is unnecessary",
          "Masks hide each hospital's sum from the server; the released model still needs the noise."),
     ),
@@ -1253,7 +1273,7 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
         "No: post-processing is free only when it does not read the data again. The thresholds read the audit "
         "patients' labels, so every prediction depends on them with no bound; they need their own lawful basis, "
         "consent, or DP budget.",
-        ("No: the audit patients' data shape every prediction with no bound", None),
+        ("No: the audit patients' labels shape every prediction, unbounded", None),
         ("Yes, because the audit set is small",
          "A small set is, if anything, more exposed: size gives no guarantee."),
         ("Yes, because the audit patients gave their consent to take part in the audit",
@@ -1270,7 +1290,7 @@ quiz10 = Quiz("Quiz 10: capstone, a private, fair, explainable pipeline", [
         "influence, and so the noise needed, as large as the signal.",
         ("Hospital-level DP protects patients better than patient-level DP, which costs accuracy",
          "They protect different units: one hospital's whole data against one patient's record."),
-        ("DP protects the unit you clip: five hospitals need noise as large as the signal", None),
+        ("DP protects the unit you clip", None),
         ("Secure aggregation was off in the hospital-level run",
          "Secure aggregation hides updates; it does not change the noise or the accuracy."),
         ("The patient-level model used a larger ε",
