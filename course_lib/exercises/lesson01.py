@@ -22,16 +22,14 @@ _SETUP = """
 import itertools
 
 import numpy as np
-import numpy as np
 import pandas as pd
 
 from course_lib import basics, data
 
 patients = data.load_patients()
 roll = data.load_public_roll()
-released = patients.drop(columns=["patient_id", "phone", "ssn", "card_number", "clinical_note"]).assign(
-    name="REDACTED", email="REDACTED"
-)
+removed = ["patient_id", "phone", "ssn", "card_number", "clinical_note"]
+released = patients.drop(columns=removed).assign(name="REDACTED", email="REDACTED")
 released.insert(0, "release_id", np.arange(len(released)))
 
 
@@ -437,8 +435,10 @@ q4 = ReflectionProblem(
         "The data is not anonymous. GDPR Recital 26 asks whether a person is identifiable by any means reasonably "
         "likely to be used, such as joining a public register; this lesson's join on date of birth, sex and ZIP names "
         "two thirds of the patients. Calling the data anonymous in a contract does not change that: whether data is "
-        "anonymous is a question of fact. It is not even pseudonymised in the sense of Art. 4(5), and pseudonymised "
-        "data is personal data too. So the data stays personal data, and health data at that (Art. 9): the hospital "
+        "anonymous is a question of fact. It is not even pseudonymised in the sense of Art. 4(5). Nor does the Court "
+        "of Justice's EDPS v SRB judgment (C-413/23 P, 2025) help: pseudonymised data may be non-personal only for a "
+        "recipient without means reasonably likely to be used to re-identify, and the public roll gives anyone those "
+        "means. So the data stays personal data, and health data at that (Art. 9): the hospital "
         "(the controller) needs a lawful basis (Art. 6) and an Art. 9(2) condition to share it; the vendor is a "
         "processor and needs a contract under Art. 28 and security measures (Art. 32); hosting outside the EEA "
         "needs transfer safeguards (Chapter V). Ask instead for (1) minimisation: send only the columns the vendor's purpose needs; "
