@@ -348,7 +348,8 @@ MEASURE_JS = """(id) => {
         .filter(({cell}) => section.contains(cell) && cell.offsetParent !== null && !cell.closest('aside'))
         .map(({index, cell}) => {
             const box = cell.getBoundingClientRect();
-            return {index, top: (box.top - top) / scale, bottom: (box.bottom - top) / scale};
+            return {index, top: (box.top - top) / scale, bottom: (box.bottom - top) / scale,
+                    markdown: cell.classList.contains('jp-MarkdownCell')};
         });
     return {id, height: section.scrollHeight, limit: slides.offsetHeight, cells: inside};
 }"""
@@ -376,6 +377,24 @@ def measure_deck(page, settle_ms: int = 60) -> list[dict]:
     return screens
 
 
+def split_point(screen: dict) -> int | None:
+    """The cell that should start a new sub-slide so the screen's first part fits, if any.
+
+    The first cell that runs past the bottom; when it is code whose explanation (a markdown
+    cell) comes right before it on the same screen, that markdown cell, so text and code stay
+    together. None when the screen fits or its first cell alone is too tall.
+    """
+    cells = screen["cells"]
+    if screen["height"] <= screen["limit"] or not cells:
+        return None
+    position = next((k for k, c in enumerate(cells) if c["bottom"] > screen["limit"] + 1), None)
+    if position is None or position == 0:
+        return None
+    if not cells[position].get("markdown", False) and position >= 2 and cells[position - 1].get("markdown", False):
+        position -= 1
+    return cells[position]["index"]
+
+
 def overflow_report(screens: list[dict]) -> list[str]:
     """One line per screen taller than its slide area, saying which cell to move to a sub-slide."""
     lines = []
@@ -385,8 +404,9 @@ def overflow_report(screens: list[dict]) -> list[str]:
         cells = screen["cells"]
         first_out = next((c["index"] for c in cells if c["bottom"] > screen["limit"] + 1), None)
         shown = [c["index"] for c in cells]
-        if first_out is not None and shown and first_out != shown[0]:
-            advice = f'make cell {first_out} a "subslide"'
+        split = split_point(screen)
+        if split is not None:
+            advice = f'make cell {split} a "subslide"'
         else:
             advice = f"cell {first_out if first_out is not None else '?'} alone is too tall: shorten it or its output"
         lines.append(f"{screen['id']} (cells {shown[0] if shown else '?'}-{shown[-1] if shown else '?'}): "
