@@ -212,3 +212,19 @@ def test_overflow_report_names_the_cell_to_split():
     assert len(report) == 2
     assert report[0].startswith("slide-2-0 (cells 5-7): 900 px > 648 px") and 'make cell 6 a "subslide"' in report[0]
     assert "cell 9 alone is too tall" in report[1]
+
+
+def test_split_point_keeps_the_explanation_with_its_code():
+    def screen(*cells):
+        return {"id": "s", "height": 900, "limit": 720, "cells": [
+            {"index": i, "top": top, "bottom": bottom, "markdown": md} for i, top, bottom, md in cells]}
+
+    # the code cell 3 runs past the bottom; its explanation, markdown cell 2, goes with it
+    assert slide_check.split_point(screen((1, 0, 200, True), (2, 200, 300, True), (3, 300, 900, False))) == 2
+    # markdown running past the bottom starts the new sub-slide itself
+    assert slide_check.split_point(screen((1, 0, 200, True), (2, 200, 400, False), (3, 400, 900, True))) == 3
+    # the heading cell of the screen is never moved away: the code goes
+    assert slide_check.split_point(screen((1, 0, 200, True), (2, 200, 900, False))) == 2
+    # one cell alone, or a screen that fits: nothing to split
+    assert slide_check.split_point(screen((1, 0, 900, False))) is None
+    assert slide_check.split_point({"id": "s", "height": 700, "limit": 720, "cells": []}) is None

@@ -14,7 +14,10 @@ Usage::
 * **Screens.** ``--screens`` runs the browser test ``tests/test_browser.py::
   test_notebook_presents_as_rise_slides`` for the given notebooks: it opens each as a RISE deck at
   1280x720, visits every slide and sub-slide, and lists the screens whose content is taller
-  than the visible area, with the cell to make a ``"subslide"`` (or whose output to shorten).
+  than the visible area, with the cell to make a ``"subslide"``. A single cell taller than a
+  screen has to be split in two at a statement boundary (for example the printout, then the
+  figure; never inside the code that draws one figure), the second half a ``"subslide"``,
+  and the notebook re-executed.
 
 The measuring code (``measure_deck``) is shared with ``tests/test_browser.py``.
 """
