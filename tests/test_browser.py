@@ -35,6 +35,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import slide_check  # noqa: E402  (tools/slide_check.py: measures the deck's screens)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -292,13 +295,13 @@ def _render_state(page) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def _open_page(browser, errors: list[str]):
+def _open_page(browser, errors: list[str], viewport: dict | None = None):
     """A fresh browser context and page that records JavaScript errors into ``errors``.
 
     No network: only the loopback JupyterLab server is reachable (the Binder badge image is
     external and is blocked).
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000})
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"), lambda route: route.abort())
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -355,20 +358,42 @@ def test_notebook_renders_in_jupyterlab(notebook: Path, browser, lab: Lab) -> No
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_presents_as_rise_slides(notebook: Path, browser, lab: Lab) -> None:
-    """jupyterlab_rise renders the lesson as a reveal.js deck: one top-level slide per "slide" cell."""
+    """jupyterlab_rise renders the lesson as a reveal.js deck that an instructor can teach from.
+
+    At a 1280x720 projector: one top-level slide per "slide" cell; "skip" cells (the set-up
+    code) hidden; "fragment" cells inside reveal's fragments (shown on the next key press);
+    and no screen (slide or sub-slide) taller than the visible area. Every screen is visited
+    and measured as reveal.js lays it out (``tools/slide_check.py``, which also runs this test
+    for chosen notebooks with ``--screens``); the failure lists each overflowing screen and
+    the cell to move to a new "subslide".
+    """
     before = hashlib.sha256(notebook.read_bytes()).hexdigest()
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     kinds = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in cells]
     slides = kinds.count("slide") + (kinds[0] not in {"slide", "skip", "notes"} if kinds else 0)
     errors: list[str] = []
-    context, page = _open_page(browser, errors)
+    context, page = _open_page(browser, errors, viewport=slide_check.VIEWPORT)
     try:
         page.goto(lab.url(f"/rise/{notebook.relative_to(ROOT).as_posix()}"), wait_until="domcontentloaded")
-        page.wait_for_selector(".reveal .slides > section", timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_selector(".reveal .slides > section > section.present", timeout=RENDER_TIMEOUT_MS)
         count = "() => document.querySelectorAll('.reveal .slides > section').length"
         page.wait_for_function(f"({count})() >= {slides}", timeout=RENDER_TIMEOUT_MS)
         shown = page.evaluate(count)
         assert shown == slides, f"{notebook.name}: the deck has {shown} slides, the notebook marks {slides}"
+        roles = page.evaluate("""() => [...document.querySelectorAll('.reveal .slides .jp-Cell')].map(c => ({
+            hidden: getComputedStyle(c).display === 'none', fragment: !!c.closest('.fragment')}))""")
+        assert len(roles) == len(cells), f"{notebook.name}: the deck holds {len(roles)} cells, the file {len(cells)}"
+        wrong = [f"cell {i} ({kind}): hidden={role['hidden']}, in a fragment={role['fragment']}"
+                 for i, (kind, role) in enumerate(zip(kinds, roles))
+                 if role["hidden"] != (kind == "skip") or (kind == "fragment" and not role["fragment"])]
+        assert not wrong, f"{notebook.name}: skip/fragment cells not presented as marked: {wrong}"
+        screens = slide_check.measure_deck(page)
+        assert len(screens) == sum(k in {"slide", "subslide"} for k in kinds[1:]) + 1, (
+            f"{notebook.name}: visited {len(screens)} screens")
+        overflowing = slide_check.overflow_report(screens)
+        assert not overflowing, (
+            f"{notebook.name}: {len(overflowing)} of {len(screens)} screens overflow 1280x720 in RISE:\n"
+            + "\n".join(overflowing))
         assert not errors, f"{notebook.name}: JavaScript errors in the slideshow: {errors}"
     finally:
         context.close()
