@@ -8,6 +8,7 @@ question and option.
 import math
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -314,3 +315,44 @@ def test_the_quiz_engine_can_fail():
     q = choice()
     assert not q.check("a").correct and q.check("a").message != q.check("c").message
     assert re.fullmatch(r"\(a\) .+", q.check("a").message)
+
+
+# --- every lesson carries its quiz, before and after ------------------------------------------
+
+LESSON_NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_shows_its_quiz_before_and_checks_it_after(path):
+    import ast
+    import json
+
+    number = int(path.name[:2])
+    name = f"quiz{number:02d}"
+    quiz = QUIZZES[number]
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    kinds = [c["cell_type"] for c in cells]
+
+    def index(predicate, what):
+        found = [i for i, s in enumerate(sources) if predicate(i, s)]
+        assert len(found) == 1, f"{path.name}: expected one {what}, found {len(found)}"
+        return found[0]
+
+    setup = min(i for i, s in enumerate(sources) if kinds[i] == "code" and "course_lib.exercises" in s)
+    shown = index(lambda i, s: kinds[i] == "code" and s.strip().endswith(f"\n\n{name}")
+                  and f"from course_lib.exercises.quizzes import {name}" in s, "cell showing the quiz")
+    before = index(lambda i, s: kinds[i] == "code" and s.startswith("quiz_before = "), "quiz_before cell")
+    after = index(lambda i, s: kinds[i] == "code" and f"{name}.check(quiz_after)" in s, "after-lesson check")
+    key_points = index(lambda i, s: kinds[i] == "markdown" and s.lstrip().startswith("## Key points"),
+                       "Key points")
+    assert setup < shown < before < after < key_points, f"{path.name}: quiz cells out of order"
+    exercises = min(i for i, s in enumerate(sources) if kinds[i] == "markdown" and s.startswith("## Exercises"))
+    assert before < exercises < after, f"{path.name}: before the lesson's sections, and again after the exercises"
+    for i in (before, after):
+        answers = ast.parse(sources[i]).body[0].value
+        keys = [k.value for k in answers.keys]
+        assert keys == list(range(1, len(quiz.questions) + 1)), f"{path.name}: one blank per question, got {keys}"
+        assert all(isinstance(v, ast.Name) and v.id == "____" for v in answers.values)
+    for i in (shown, before, after):
+        assert cells[i]["metadata"]["slideshow"]["slide_type"] == "skip", "the quiz is for the notebook, not the deck"
