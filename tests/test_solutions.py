@@ -126,3 +126,22 @@ def test_a_reference_that_fails_stops_the_tool_naming_lesson_and_question(tmp_pa
     with pytest.raises(ms.SolutionError, match=r"00_welcome q1: expected 'Correct \.\.\.', got: Incorrect"):
         ms.solve(WELCOME, tmp_path)
     assert (tmp_path / WELCOME.name).is_file(), "the failing key is still written, to be inspected"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
+def test_the_key_fills_the_after_lesson_quiz_with_answers_that_score_full(notebook: Path):
+    from course_lib.exercises.quizzes import QUIZZES
+
+    number = int(notebook.name[:2])
+    nb = nbformat.read(notebook, as_version=4)
+    index = ms.solve_quiz(nb, number)
+    assert index is not None, f"{notebook.name}: no `quiz_after = {{...}}` cell to fill"
+    namespace: dict = {}
+    exec(nb.cells[index].source.splitlines()[0], namespace)  # the dict literal only
+    feedback = repr(QUIZZES[number].check(namespace["quiz_after"]))
+    total = len(QUIZZES[number].questions)
+    assert f"{total} of {total} correct" in feedback, feedback
+    # and verify_quiz refuses a key that does not score every question
+    nb.cells[index].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"0 of {total} correct")]
+    with pytest.raises(ms.SolutionError, match="did not score"):
+        ms.verify_quiz(nb, index, notebook.stem, total)

@@ -14,6 +14,8 @@ For each lesson notebook, read from ``notebooks/`` and never written back:
    discussion as the answer, so the key shows it.
 2. the notebook runs top to bottom in a fresh kernel whose working directory is ``notebooks/``
    (relative data paths work), with ``COURSE_QUIET=1``;
+   The after-lesson quiz cell (``quiz_after = {...}`` then ``quizNN.check(quiz_after)``) gets the
+   quiz's right answers, so the key shows every question's explanation.
 3. every replaced cell must show the engine's success message (``Correct`` or, for a reflection,
    ``Thank you: here is our discussion``). Anything else, or an error in any cell, stops the tool
    with the lesson and the question named; the notebook is still written (with the error) so
@@ -131,6 +133,42 @@ def solved_source(exercise: Exercise, starter: str, module: str) -> str:
     return "\n".join(p for p in parts if p.strip())
 
 
+def quiz_answers(quiz) -> dict[int, object]:
+    """The right answer of every question of a ``course_lib.exercises.Quiz``: a letter or a number."""
+    answers = {}
+    for number, question in enumerate(quiz.questions, start=1):
+        if hasattr(question, "correct"):
+            answers[number] = question.correct
+        else:
+            value = question.expected() if callable(question.expected) else question.expected
+            answers[number] = float(value)
+    return answers
+
+
+def solve_quiz(nb: nbformat.NotebookNode, lesson_number: int) -> int | None:
+    """Fill the after-lesson quiz cell with the right answers; return its index (None if absent)."""
+    from course_lib.exercises.quizzes import QUIZZES
+
+    quiz = QUIZZES[lesson_number]
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.source.startswith("quiz_after = {"):
+            check = cell.source.splitlines()[-1]
+            cell.source = f"quiz_after = {quiz_answers(quiz)!r}  # the right answers\n{check}"
+            cell.outputs, cell.execution_count = [], None
+            return index
+    return None
+
+
+def verify_quiz(nb: nbformat.NotebookNode, index: int | None, lesson: str, questions: int) -> None:
+    """Raise SolutionError unless the filled-in quiz scored every question."""
+    if index is None:
+        return
+    shown = _text_outputs(nb.cells[index])
+    if f"{questions} of {questions} correct" not in shown:
+        first = (shown or "no output").strip().splitlines()[0][:300]
+        raise SolutionError(f"{lesson}: the quiz's right answers did not score {questions} of {questions}: {first}")
+
+
 def _text_outputs(cell: nbformat.NotebookNode) -> str:
     texts = []
     for out in cell.get("outputs", []):
@@ -174,6 +212,8 @@ def solve(notebook: Path, out_dir: Path) -> Path:
         cell = nb.cells[exercise.cell]
         cell.source = solved_source(exercise, cell.source, module)
         cell.outputs, cell.execution_count = [], None
+    lesson_number = int(module.removeprefix("lesson"))
+    quiz_cell = solve_quiz(nb, lesson_number)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / notebook.name
     client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
@@ -189,6 +229,9 @@ def solve(notebook: Path, out_dir: Path) -> Path:
         raise SolutionError(f"{lesson}: {where} raised: {first} (see {target})") from error
     nbformat.write(nb, target)
     verify(nb, exercises, lesson)
+    from course_lib.exercises.quizzes import QUIZZES
+
+    verify_quiz(nb, quiz_cell, lesson, len(QUIZZES[lesson_number].questions))
     return target
 
 
