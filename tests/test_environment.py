@@ -105,8 +105,9 @@ def _third_party_imports(paths: list[Path]) -> dict[str, set[str]]:
                 modules.add(node.module.split(".")[0])
         for module in modules:
             found.setdefault(module, set()).add(path.relative_to(ROOT).as_posix())
-    local = {"course_lib", "hospital_fl", "conftest", "__future__", "tests", "tools", "run_federation",
-             "build_book", "execute_notebooks", "bench", "lab_settings", "generate"}
+    # the repository's own modules: course_lib, the federation app, tools/ and tests/ imported by path
+    local = {"course_lib", "hospital_fl", "conftest", "__future__", "tests", "tools", "generate", "submission"}
+    local |= {p.stem for folder in ("tools", "tests") for p in (ROOT / folder).glob("*.py")}
     return {m: f for m, f in found.items() if m not in sys.stdlib_module_names and m not in local}
 
 

@@ -112,7 +112,7 @@ def test_setup_code_is_skipped_in_the_deck_but_runs(notebook: Path):
     for index, cell in enumerate(cells):
         if _kind(cell) != "skip":
             continue
-        if cell["cell_type"] == "markdown" and _source(cell).startswith("### Quiz: "):
+        if cell["cell_type"] == "markdown" and _source(cell).startswith("**Quiz: "):
             continue  # the quiz is taken in the notebook, not presented (tests/test_quizzes.py)
         assert cell["cell_type"] == "code", f"{notebook.name}: cell {index} is skipped but is not code (text is for the deck)"
         assert cell.get("execution_count") is not None, (
