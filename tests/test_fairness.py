@@ -113,7 +113,7 @@ def test_constraint_sweep_calls_each_level_in_order():
         (lambda level: PRED, [], ValueError, "levels must be a non-empty"),
         (lambda level: PRED, [-0.1], ValueError, "levels must be >= 0"),
         (lambda level: PRED, [np.nan], ValueError, "levels must be finite"),
-        (lambda level: [3] * 8, [0.1], ValueError, "y_pred must hold only 0 and 1"),
+        (lambda level: [3] * 8, [0.1], ValueError, r"fit_predict\(0.1\) output must hold only 0 and 1"),
     ],
 )
 def test_constraint_sweep_rejects_bad_input(fit_predict, levels, error, text):
@@ -343,8 +343,8 @@ def test_private_group_errors_shape_reproducibility_and_noise(small_private_sett
 @pytest.mark.parametrize(
     "change, error, text",
     [
-        ({"epsilons": [0]}, ValueError, "epsilon must be > 0"),
-        ({"epsilons": [-np.inf]}, ValueError, "epsilon must be > 0"),
+        ({"epsilons": [0]}, ValueError, r"epsilons\[0\] must be > 0"),
+        ({"epsilons": [-np.inf]}, ValueError, r"epsilons\[0\] must be > 0"),
         ({"epsilons": []}, ValueError, "at least one value"),
         ({"seeds": [-1]}, ValueError, "seeds"),
         ({"seeds": [0.5]}, TypeError, "seeds"),

@@ -114,7 +114,7 @@ def test_local_train_descends_and_leaves_its_input_alone():
     "call, error, text",
     [
         (lambda X, y: fl.local_train(np.zeros(3), X, y), ValueError, "params must hold 4 values"),
-        (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=0), ValueError, "epochs must be an int >= 1"),
+        (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=0), ValueError, "epochs must be an int from 1 to 10000"),
         (lambda X, y: fl.local_train(np.zeros(4), X, y, learning_rate=0), ValueError, "learning_rate must be > 0"),
         (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=1.5), TypeError, "epochs must be an int"),
         (lambda X, y: fl.predict_proba(np.zeros(4), X[:, :2]), ValueError, "params must hold 3 values"),
@@ -218,8 +218,8 @@ def test_fedavg_attack_hook_and_robust_aggregation(hospitals):
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
-        ({"local_epochs": -1}, ValueError, "local_epochs must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
+        ({"local_epochs": -1}, ValueError, "local_epochs must be an int from 1 to 10000"),
         ({"learning_rate": -0.1}, ValueError, "learning_rate must be > 0"),
         ({"aggregate": "mean"}, TypeError, "aggregate must be a function"),
         ({"test": (np.zeros((2, 2)), [0, 1])}, ValueError, "test X must have the clients' 3 features"),

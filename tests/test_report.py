@@ -125,7 +125,7 @@ def test_training_is_reproducible_with_a_seeded_generator():
          "one label per row"),
         ({"clients": [(np.full((2, 3), np.nan), np.array([0, 1])), (np.zeros((2, 3)), np.array([0, 1]))]}, ValueError,
          "must be finite"),
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
         ({"clip_norm": 0}, ValueError, "clip_norm must be > 0"),
         ({"noise_multiplier": -1}, ValueError, "noise_multiplier must be >= 0"),
         ({"learning_rate": "1"}, TypeError, "learning_rate must be a number"),
@@ -159,7 +159,7 @@ def test_less_budget_or_more_rounds_needs_more_noise():
     "kwargs, error, text",
     [
         ({"epsilon": 0}, ValueError, "epsilon must be > 0"),
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
         ({"delta": 0}, ValueError, "delta must be strictly between 0 and 1"),
         ({"delta": "1e-5"}, TypeError, "delta must be a number"),
     ],
