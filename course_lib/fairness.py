@@ -238,8 +238,8 @@ def plot_tradeoff(
         color = plotting.COLORS[i % len(plotting.COLORS)]
         ax.plot(order[disparity_column], order[column], marker="o", color=color, label=column.replace("_", " "))
         for j, (name, point) in enumerate((points or {}).items()):
-            if not isinstance(point, Mapping):
-                raise TypeError(f"points[{name!r}] must be a mapping of column to value, got {type(point).__name__}")
+            if not isinstance(point, (Mapping, pd.Series)):
+                raise TypeError(f"points[{name!r}] must be a mapping (or Series) of column to value, got {type(point).__name__}")
             if column not in point or disparity_column not in point:
                 raise ValueError(f"points[{name!r}] needs the columns {disparity_column!r} and {column!r}")
             ax.scatter(point[disparity_column], point[column], s=80, color=color, edgecolor="black", zorder=3,
