@@ -2,7 +2,10 @@
 inputs. Each must be refused with a ValueError or TypeError whose message names the argument
 (FileNotFoundError and PermissionError are accepted where they are the documented answer and
 also name it). No AttributeError, KeyError, IndexError, OverflowError, sqlite3 error or
-library-internal message may escape, and nothing may be written outside tmp_path.
+library-internal message may escape, nothing may be written outside tmp_path, and no call may
+run longer than HANG_SECONDS (an unbounded count such as epochs=10**30 fails as a Hang).
+Covers lessons 00-10: course_lib, basics, models, crypto, anonymize, dp, data, plotting,
+federated, he, fairness, explain, attacks and report.
 
 A hypothesis property then throws arbitrary values at the same arguments: whatever it draws,
 the function either works or raises one of those errors naming the argument.
