@@ -40,7 +40,9 @@ are written only where the caller says.
 from __future__ import annotations
 
 import io
+import numbers
 import os
+import zipfile
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -146,6 +148,17 @@ def _one_blas_thread() -> Any:
 @lru_cache(maxsize=1)
 def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
+
+
+def _target_label(target_label: Any) -> None:
+    if isinstance(target_label, bool) or not isinstance(target_label, numbers.Real) or target_label not in (0, 1):
+        raise ValueError(f"target_label must be 0 or 1, got {_checks.short_repr(target_label)}")
+
+
+def _response(response: Any) -> str:
+    if not isinstance(response, str) or response not in _RESPONSES:
+        raise ValueError(f"response must be one of {_RESPONSES}, got {_checks.short_repr(response)}")
+    return response
 
 
 def _estimator(name: str, estimator: Any) -> Any:
@@ -265,12 +278,11 @@ def backdoor_poison(
     """
     X_arr, y_arr = _paired("X", X, "y", y)
     fraction = _fraction("fraction", fraction)
-    if target_label not in (0, 1) or isinstance(target_label, bool):
-        raise ValueError(f"target_label must be 0 or 1, got {target_label!r}")
+    _target_label(target_label)
     trigger = _trigger(trigger, X_arr.shape[1])
     n_poison = int(round(fraction * y_arr.size))
     source = _checks.rng(rng).choice(y_arr.size, size=n_poison, replace=False)
-    stamped = add_trigger(X_arr[source], trigger)
+    stamped = add_trigger(X_arr[source], trigger) if n_poison else X_arr[:0].copy()
     X_out = np.vstack([X_arr, stamped])
     y_out = np.concatenate([y_arr, np.full(n_poison, target_label, dtype=int)])
     is_poison = np.concatenate([np.zeros(y_arr.size, dtype=bool), np.ones(n_poison, dtype=bool)])
@@ -286,8 +298,7 @@ def attack_success_rate(model: Any, X: Any, trigger: Mapping[int, float], *, tar
     if not hasattr(model, "predict"):
         raise TypeError(f"model must have a predict method, got {type(model).__name__}")
     X_arr = _matrix("X", X)
-    if target_label not in (0, 1) or isinstance(target_label, bool):
-        raise ValueError(f"target_label must be 0 or 1, got {target_label!r}")
+    _target_label(target_label)
     others = X_arr[np.asarray(model.predict(X_arr)) != target_label]
     if len(others) == 0:
         return float("nan")
@@ -523,8 +534,7 @@ def prediction_api(model: Any, *, response: str = "probability", decimals: int |
     each batch of queries and never exposes the model object.
     """
     model = _classifier("model", model)
-    if response not in _RESPONSES:
-        raise ValueError(f"response must be one of {_RESPONSES}, got {response!r}")
+    _response(response)
     if decimals is not None:
         decimals = _checks.integer("decimals", decimals, minimum=0, maximum=15)
         if response == "label":
@@ -554,8 +564,7 @@ def extract_linear_model(queries: Any, answers: Any, *, response: str = "probabi
     a = _checks.finite_array("answers", answers, ndim=1)
     if a.size != Q.shape[0]:
         raise ValueError(f"queries and answers must have the same length, got {Q.shape[0]} queries and {a.size} answers")
-    if response not in _RESPONSES:
-        raise ValueError(f"response must be one of {_RESPONSES}, got {response!r}")
+    _response(response)
     surrogate = LogisticRegression(C=1e4, solver="newton-cholesky", max_iter=200, random_state=0)
     if response == "label":
         labels = _labels("answers", a)
@@ -589,10 +598,10 @@ def agreement(model_a: Any, model_b: Any, X: Any) -> float:
 # --------------------------------------------------------------------------------------
 
 
-def _path(name: str, path: Any) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a path (str or os.PathLike), got {type(path).__name__}")
-    return os.fspath(path)
+def _path(name: str, path: Any, *, must_exist: bool) -> str:
+    """A file path: refuses None, numbers, blank text and directories; ``FileNotFoundError`` naming
+    the argument when a file to read is missing."""
+    return os.fspath(_checks.path(name, path, kind="file", must_exist=must_exist))
 
 
 def save_linear_model(model: Any, path: str | os.PathLike[str]) -> None:
@@ -604,7 +613,7 @@ def save_linear_model(model: Any, path: str | os.PathLike[str]) -> None:
     classes = np.asarray(getattr(model, "classes_", [0, 1]))
     if classes.dtype == object:
         raise ValueError("model.classes_ must be numeric to be saved as arrays")
-    target = _path("path", path)
+    target = _path("path", path, must_exist=False)
     with open(target, "wb") as handle:
         np.savez(handle, coef=w[None, :], intercept=np.array([b]), classes=classes)
 
@@ -618,14 +627,20 @@ def load_linear_model(source: str | os.PathLike[str] | bytes) -> LogisticRegress
     if isinstance(source, (bytes, bytearray)):
         handle: Any = io.BytesIO(bytes(source))
     else:
-        handle = _path("source", source)
-    with np.load(handle, allow_pickle=False) as arrays:
+        handle = _path("source", source, must_exist=True)
+    try:
+        loaded = np.load(handle, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"source is not a saved linear model (an .npz of arrays): {exc}") from exc
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError("source is not a saved linear model: it holds a single array, not an .npz of arrays")
+    with loaded as arrays:
         missing = {"coef", "intercept", "classes"} - set(arrays.files)
         if missing:
-            raise ValueError(f"the file is not a saved linear model: arrays {sorted(missing)} are missing")
+            raise ValueError(f"source is not a saved linear model: arrays {sorted(missing)} are missing")
         coef, intercept, classes = arrays["coef"], arrays["intercept"], arrays["classes"]
     if coef.ndim != 2 or coef.shape[0] != 1 or intercept.shape != (1,) or classes.shape != (2,):
-        raise ValueError(f"unexpected array shapes: coef {coef.shape}, intercept {intercept.shape}, classes {classes.shape}")
+        raise ValueError(f"source holds unexpected array shapes: coef {coef.shape}, intercept {intercept.shape}, classes {classes.shape}")
     model = LogisticRegression(random_state=0)
     model.coef_, model.intercept_, model.classes_ = coef.astype(float), intercept.astype(float), classes
     model.n_features_in_ = coef.shape[1]
@@ -636,7 +651,7 @@ def sign_file(path: str | os.PathLike[str], private_key: Ed25519PrivateKey) -> b
     """The Ed25519 signature (64 bytes) of the file's exact bytes (RFC 8032, via ``cryptography``)."""
     if not isinstance(private_key, Ed25519PrivateKey):
         raise TypeError(f"private_key must be an Ed25519PrivateKey, got {type(private_key).__name__}")
-    with open(_path("path", path), "rb") as handle:
+    with open(_path("path", path, must_exist=True), "rb") as handle:
         return private_key.sign(handle.read())
 
 
@@ -650,7 +665,7 @@ def verified_bytes(path: str | os.PathLike[str], signature: bytes, public_key: E
         raise TypeError(f"public_key must be an Ed25519PublicKey, got {type(public_key).__name__}")
     if not isinstance(signature, (bytes, bytearray)):
         raise TypeError(f"signature must be bytes, got {type(signature).__name__}")
-    with open(_path("path", path), "rb") as handle:
+    with open(_path("path", path, must_exist=True), "rb") as handle:
         content = handle.read()
     public_key.verify(bytes(signature), content)  # raises cryptography.exceptions.InvalidSignature
     return content

@@ -59,9 +59,21 @@ OUTPUT_SPACES = ("log-odds", "probability")
 
 
 def _space(space: object) -> str:
-    if space not in OUTPUT_SPACES:
+    if not isinstance(space, str) or space not in OUTPUT_SPACES:
         raise ValueError(f"space must be one of {OUTPUT_SPACES}, got {space!r}")
     return str(space)
+
+
+def _rows(X: Any) -> Any:
+    """``X`` if it is a table of at least one row and one column: a DataFrame (kept, with its
+    column names) or anything numeric and 2-D (as a float array)."""
+    if isinstance(X, pd.DataFrame):
+        table = X
+    else:
+        table = _checks.finite_array("X", X, ndim=2)
+    if table.shape[0] == 0 or table.shape[1] == 0:
+        raise ValueError(f"X must have at least one row and one column, got shape {table.shape}")
+    return table
 
 
 def model_output(model: Any, X: Any, space: Literal["log-odds", "probability"]) -> np.ndarray:
@@ -75,6 +87,7 @@ def model_output(model: Any, X: Any, space: Literal["log-odds", "probability"]) 
     space = _space(space)
     if not hasattr(model, "predict_proba"):
         raise TypeError(f"model must be a fitted binary classifier with predict_proba, got {type(model).__name__}")
+    X = _rows(X)
     proba = np.asarray(model.predict_proba(X), dtype=float)
     if proba.ndim != 2 or proba.shape[1] != 2:
         raise ValueError(f"model must be a binary classifier (2 columns of predict_proba), got shape {proba.shape}")
@@ -200,8 +213,20 @@ def grouped_permutation_importance(
         raise ValueError(f"y must be 1-D with one label per row of X ({len(X)}), got shape {target.shape}")
     n_repeats = _checks.integer("n_repeats", n_repeats, minimum=1, maximum=1000)
     generator = _checks.rng(rng)
-    scorer = check_scoring(model, scoring=scoring)
-    baseline = scorer(model, X, target)
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must be a fitted estimator with predict, got {type(model).__name__}")
+    if scoring is not None and not isinstance(scoring, str) and not callable(scoring):
+        raise TypeError(f"scoring must be a scorer name, a scorer function or None, got {type(scoring).__name__} "
+                        f"{_checks.short_repr(scoring)}")
+    try:
+        scorer = check_scoring(model, scoring=scoring)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"scoring={_checks.short_repr(scoring)} cannot score model: {exc}") from exc
+
+    def score(table: pd.DataFrame) -> float:
+        return _checks.number("scoring's result", scorer(model, table, target))
+
+    baseline = score(X)
     rows = []
     for name, cols in column_sets.items():
         drops = []
@@ -209,6 +234,6 @@ def grouped_permutation_importance(
             shuffled = X.copy()
             order = generator.permutation(len(X))
             shuffled[cols] = X[cols].to_numpy()[order]
-            drops.append(baseline - scorer(model, shuffled, target))
+            drops.append(baseline - score(shuffled))
         rows.append({"group": name, "importance_mean": float(np.mean(drops)), "importance_std": float(np.std(drops))})
     return pd.DataFrame(rows).set_index("group")

@@ -84,7 +84,7 @@ def _binary(name: str, values: Any) -> np.ndarray:
     return array.astype(int)
 
 
-def _groups(name: str, values: Any, length: int) -> np.ndarray:
+def _groups(name: str, values: Any, length: int, of: str = "y_pred") -> np.ndarray:
     """Sensitive feature values as a 1-D object array of ``length`` with no missing value."""
     if values is None or isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be a sequence of group labels, got {type(values).__name__}")
@@ -92,7 +92,7 @@ def _groups(name: str, values: Any, length: int) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
     if array.size != length:
-        raise ValueError(f"{name} must have one label per prediction ({length}), got {array.size}")
+        raise ValueError(f"{name} must have one label per prediction of {of} ({length}), got {array.size}")
     if pd.isna(pd.Series(array)).any():
         raise ValueError(f"{name} must not hold missing values")
     if len(set(array)) < 2:
@@ -109,7 +109,7 @@ def _truths(truths: Any, length: int) -> dict[str, np.ndarray]:
     for key, values in truths.items():
         labels = _binary(f"truths[{key!r}]", values)
         if labels.size != length:
-            raise ValueError(f"truths[{key!r}] must have one label per prediction ({length}), got {labels.size}")
+            raise ValueError(f"truths[{key!r}] must have one label per prediction of y_pred ({length}), got {labels.size}")
         out[str(key)] = labels
     return out
 
@@ -204,7 +204,8 @@ def constraint_sweep(
         raise ValueError(f"levels must be >= 0 (a tolerance), got {grid.tolist()}")
     rows = []
     for level in grid:
-        rows.append({"level": float(level), **disparity_summary(fit_predict(float(level)), truths, sensitive)})
+        predictions = _binary(f"fit_predict({float(level)}) output", fit_predict(float(level)))
+        rows.append({"level": float(level), **disparity_summary(predictions, truths, sensitive)})
     return pd.DataFrame(rows)
 
 
@@ -222,7 +223,14 @@ def plot_tradeoff(
     the same columns, drawn as labelled markers on every line.
     """
     columns = _checks.column_list(accuracy_columns, "accuracy_columns")
-    _checks.check_frame(sweep, "sweep", [disparity_column, *columns])
+    if not isinstance(disparity_column, str):
+        raise TypeError(f"disparity_column must be a column name (str), got {type(disparity_column).__name__} "
+                        f"{_checks.short_repr(disparity_column)}")
+    _checks.check_frame(sweep, "sweep", [disparity_column], named_by="disparity_column")
+    _checks.check_frame(sweep, "sweep", columns, named_by="accuracy_columns")
+    if points is not None and not isinstance(points, Mapping):
+        raise TypeError(f"points must be a mapping of label to a mapping of column values, or None, "
+                        f"got {type(points).__name__} {_checks.short_repr(points)}")
     ax = plotting.get_ax(ax)
     order = sweep.sort_values(disparity_column)
     markers = ["o", "s", "^", "D", "v", "P"]
@@ -230,6 +238,8 @@ def plot_tradeoff(
         color = plotting.COLORS[i % len(plotting.COLORS)]
         ax.plot(order[disparity_column], order[column], marker="o", color=color, label=column.replace("_", " "))
         for j, (name, point) in enumerate((points or {}).items()):
+            if not isinstance(point, (Mapping, pd.Series)):
+                raise TypeError(f"points[{name!r}] must be a mapping (or Series) of column to value, got {type(point).__name__}")
             if column not in point or disparity_column not in point:
                 raise ValueError(f"points[{name!r}] needs the columns {disparity_column!r} and {column!r}")
             ax.scatter(point[disparity_column], point[column], s=80, color=color, edgecolor="black", zorder=3,
@@ -259,7 +269,7 @@ def flips(before: Sequence[int], after: Sequence[int], sensitive: Sequence[Any],
     repaid = _binary("truth", truth)
     if repaid.size != old.size:
         raise ValueError(f"truth must have one label per applicant ({old.size}), got {repaid.size}")
-    groups = _groups("sensitive", sensitive, old.size)
+    groups = _groups("sensitive", sensitive, old.size, "before")
     rows = {}
     for name in [*sorted(set(groups), key=str), "all"]:
         mask = np.ones(old.size, bool) if name == "all" else groups == name
@@ -290,9 +300,11 @@ def chouldechova_fpr(prevalence: Any, ppv: Any, fnr: Any) -> np.ndarray | float:
     both must have unequal FPR: equalised odds and predictive parity cannot both hold
     (Kleinberg et al. 2017 prove the analogous result for calibrated scores). Arrays broadcast.
     """
-    p = _checks.finite_array("prevalence", prevalence)
-    v = _checks.finite_array("ppv", ppv)
-    f = _checks.finite_array("fnr", fnr)
+    p, v, f = (_checks.finite_array(name, values, allow_bool=False) for name, values in
+               (("prevalence", prevalence), ("ppv", ppv), ("fnr", fnr)))
+    for name, array in (("prevalence", p), ("ppv", v), ("fnr", f)):
+        if array.size == 0:
+            raise ValueError(f"{name} must hold at least one value, got none")
     if np.any((p <= 0) | (p >= 1)):
         raise ValueError(f"prevalence must be strictly between 0 and 1, got {p.tolist()}")
     if np.any((v <= 0) | (v > 1)):
@@ -312,8 +324,8 @@ def impossibility_table(y_true: Sequence[int], y_pred: Sequence[int], sensitive:
     truth = _binary("y_true", y_true)
     pred = _binary("y_pred", y_pred)
     if pred.size != truth.size:
-        raise ValueError(f"y_pred must have one prediction per label ({truth.size}), got {pred.size}")
-    groups = _groups("sensitive", sensitive, truth.size)
+        raise ValueError(f"y_pred must have one prediction per label of y_true ({truth.size}), got {pred.size}")
+    groups = _groups("sensitive", sensitive, truth.size, "y_true")
     rows = {}
     for name in sorted(set(groups), key=str):
         t, p = truth[groups == name], pred[groups == name]
@@ -396,7 +408,10 @@ def underrepresent(
     Simulates a training history in which one group is under-represented (for example a
     lender with few past customers from group B). Other rows are all kept.
     """
-    _checks.check_frame(df, "df", [column])
+    _checks.column_list([column], "column")
+    _checks.check_frame(df, "df", [column], named_by="column")
+    if not pd.api.types.is_scalar(value):
+        raise TypeError(f"value must be a single value of df[{column!r}], got {type(value).__name__} {_checks.short_repr(value)}")
     keep = _checks.probability("keep", keep)
     generator = _checks.rng(rng)
     target = (df[column] == value).to_numpy()
@@ -441,18 +456,21 @@ def private_group_errors(
     if y_tr.size != X_tr.shape[0] or y_te.size != X_te.shape[0]:
         raise ValueError(f"y_train and y_test must have one label per row of X_train ({X_tr.shape[0]}) and "
                          f"X_test ({X_te.shape[0]}), got {y_tr.size} and {y_te.size}")
-    groups = _groups("sensitive", sensitive, X_te.shape[0])
+    groups = _groups("sensitive", sensitive, X_te.shape[0], "X_test")
     data_norm = _checks.positive("data_norm", data_norm)
     norms = np.linalg.norm(X_tr, axis=1)
     if norms.max() > data_norm * (1 + 1e-9):
         raise ValueError(f"data_norm must bound every row of X_train; a row has norm {norms.max():.3f} > {data_norm}")
+    for name, values in (("epsilons", epsilons), ("seeds", seeds)):
+        if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+            raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__} {_checks.short_repr(values)}")
     grid = []
-    for e in epsilons:
+    for i, e in enumerate(epsilons):
         if isinstance(e, (int, float, np.floating)) and not isinstance(e, bool) and e == float("inf"):
             grid.append(float("inf"))
         else:
-            grid.append(_checks.epsilon(e))
-    seed_list = [_checks.integer("seeds[i]", s, minimum=0) for s in seeds]
+            grid.append(_checks.epsilon(e, f"epsilons[{i}]"))
+    seed_list = [_checks.integer(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(seeds)]
     if not grid or not seed_list:
         raise ValueError("epsilons and seeds must each hold at least one value")
     rows = []
@@ -486,7 +504,7 @@ def plot_group_errors(errors: pd.DataFrame, metric: str = "accuracy", *, ax: Axe
     on a log axis; a non-private row (epsilon ``inf``) becomes a dashed line per group.
     """
     allowed = ["accuracy", "false_negative_rate", "false_positive_rate", "selection_rate"]
-    if metric not in allowed:
+    if not isinstance(metric, str) or metric not in allowed:
         raise ValueError(f"metric must be one of {allowed}, got {metric!r}")
     _checks.check_frame(errors, "errors", ["epsilon", "seed", "group", metric])
     ax = plotting.get_ax(ax)

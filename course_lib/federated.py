@@ -88,6 +88,15 @@ Aggregator = Callable[[Sequence[np.ndarray], Sequence[float]], np.ndarray]
 # --------------------------------------------------------------------------------------
 
 
+#: The most gradient steps, epochs or rounds one call accepts: far above any lesson (300 rounds),
+#: low enough that a mistyped count (1e9) is refused instead of running for hours.
+MAX_STEPS = 10_000
+
+#: The largest Gaussian-DP mu :func:`dp_epsilon` converts: beyond it epsilon exceeds 5e11 (no
+#: privacy at all) and the conversion overflows floating point.
+MAX_MU = 1e6
+
+
 def _design(X: object, name: str = "X") -> np.ndarray:
     array = _checks.finite_array(name, X, ndim=2)
     if array.shape[0] == 0 or array.shape[1] == 0:
@@ -125,6 +134,9 @@ def _updates(updates: object, *, minimum: int = 1, name: str = "updates") -> lis
         rule = "at least one client" if minimum == 1 else f"at least {minimum} clients"
         raise ValueError(f"{name} must hold {rule}, got {len(items)}")
     arrays = [_checks.finite_array(f"{name}[{i}]", u) for i, u in enumerate(items)]
+    for i, array in enumerate(arrays):
+        if array.ndim == 0 or array.size == 0:
+            raise ValueError(f"{name}[{i}] must be a non-empty vector of parameters, got shape {array.shape}")
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
         raise ValueError(f"{name} must all have the same shape, got shapes {[a.shape for a in arrays]}")
@@ -268,7 +280,7 @@ def local_train(
     X = _design(X)
     y = _labels(y, X.shape[0])
     params = _params(params, X.shape[1])
-    epochs = _checks.integer("epochs", epochs, minimum=1)
+    epochs = _checks.integer("epochs", epochs, minimum=1, maximum=MAX_STEPS)
     learning_rate = _checks.positive("learning_rate", learning_rate)
     return _train(params, X, y, epochs, learning_rate)
 
@@ -343,12 +355,15 @@ def fedavg(
     y_test = _labels(test[1], X_test.shape[0], "test y")
     if X_test.shape[1] != n_features:
         raise ValueError(f"test X must have the clients' {n_features} features, got {X_test.shape[1]}")
-    rounds = _checks.integer("rounds", rounds, minimum=1)
-    local_epochs = _checks.integer("local_epochs", local_epochs, minimum=1)
+    rounds = _checks.integer("rounds", rounds, minimum=1, maximum=MAX_STEPS)
+    local_epochs = _checks.integer("local_epochs", local_epochs, minimum=1, maximum=MAX_STEPS)
     learning_rate = _checks.positive("learning_rate", learning_rate)
     if not callable(aggregate):
         raise TypeError(f"aggregate must be a function (updates, sizes) -> update, got {type(aggregate).__name__}")
     params = np.zeros(n_features + 1) if initial is None else _params(initial, n_features, "initial").copy()
+    if attack is not None and not isinstance(attack, Mapping):
+        raise TypeError(f"attack must be a mapping of client index to a function of its update, or None, "
+                        f"got {type(attack).__name__} {_checks.short_repr(attack)}")
     attack = {} if attack is None else dict(attack)
     for index, corrupt in attack.items():
         _checks.integer("attack key (a client index)", index, minimum=0, maximum=len(pairs) - 1)
@@ -361,6 +376,7 @@ def fedavg(
                          f"aggregate=weighted_average only, got {getattr(aggregate, '__name__', aggregate)!r}")
     if secure_aggregation and len(pairs) < 2:
         raise ValueError(f"secure_aggregation needs at least 2 clients, got {len(pairs)}")
+    show_progress = _checks.flag("show_progress", show_progress)
     generator = _checks.rng(rng) if (secure_aggregation or rng is not None) else None
     sizes = [float(len(y)) for _, y in pairs]
     bytes_per_round = len(pairs) * 2 * params.nbytes
@@ -419,7 +435,7 @@ def reconstruct_record(
     array = _checks.finite_array("vector", vector, ndim=1)
     if array.shape[0] < 2:
         raise ValueError(f"vector must hold the weights and the intercept (at least 2 values), got {array.shape[0]}")
-    if kind not in ("gradient", "update"):
+    if not isinstance(kind, str) or kind not in ("gradient", "update"):
         raise ValueError(f"kind must be 'gradient' or 'update', got {kind!r}")
     if array[-1] == 0:
         raise ValueError("vector's last (intercept) entry is 0: it carries no record to divide out")
@@ -475,7 +491,9 @@ def clip_update(update: np.ndarray, max_norm: float) -> np.ndarray:
     bounded, which bounds how much one client can move the sum (its sensitivity).
     ``ValueError`` for ``max_norm <= 0``.
     """
-    array = _checks.finite_array("update", update)
+    array = _checks.finite_array("update", update, allow_bool=False)
+    if array.ndim == 0 or array.size == 0:
+        raise ValueError(f"update must be a non-empty vector of parameters, got shape {array.shape}")
     max_norm = _checks.positive("max_norm", max_norm)
     norm = float(np.linalg.norm(array))
     return array * (max_norm / norm) if norm > max_norm else array.copy()
@@ -548,11 +566,16 @@ def dp_epsilon(
     z = _checks.positive("noise_multiplier", noise_multiplier)
     rounds = _checks.integer("rounds", rounds, minimum=1)
     delta = _checks.probability("delta", delta)
-    if neighbouring not in ("add/remove client", "replace client"):
+    if not isinstance(neighbouring, str) or neighbouring not in ("add/remove client", "replace client"):
         raise ValueError(f"neighbouring must be 'add/remove client' or 'replace client', got {neighbouring!r}")
     from scipy import optimize
 
     mu = math.sqrt(rounds) / z * (2.0 if neighbouring == "replace client" else 1.0)
+    if not mu <= MAX_MU:
+        raise ValueError(
+            f"noise_multiplier={noise_multiplier} over rounds={rounds} gives mu = sqrt(rounds) / noise_multiplier = "
+            f"{mu:.3g} Gaussian DP, beyond {MAX_MU:g}: epsilon would exceed {MAX_MU**2 / 2:.0e}, no privacy at all"
+        )
     if _gdp_delta(0.0, mu) <= delta:
         return 0.0
     upper = 1.0

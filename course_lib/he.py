@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 from phe import paillier
-from phe.util import invert, powmod  # pow(a, b, m) and pow(a, -1, m), through GMP when gmpy2 is installed
+from phe.util import invert, is_prime, powmod  # pow(a, b, m) and pow(a, -1, m), through GMP when gmpy2 is installed
 
 from course_lib import _checks
 
@@ -125,6 +125,11 @@ class TeachingPublicKey:
 
     n: int
 
+    def __post_init__(self) -> None:
+        n = _big_int("n", self.n)
+        if n < 15 or n % 2 == 0:
+            raise ValueError(f"n must be an odd int >= 15 (a product of two distinct odd primes), got {_checks.short_repr(n)}")
+
     @property
     def n_squared(self) -> int:
         """Ciphertexts live modulo ``n**2``: twice the size of ``n``."""
@@ -151,6 +156,18 @@ class TeachingPrivateKey:
     q: int
     lam: int
     mu: int
+
+    def __post_init__(self) -> None:
+        public_key = _public_key(self.public_key)
+        n = public_key.n
+        p, q, lam, mu = (_big_int(name, getattr(self, name)) for name in ("p", "q", "lam", "mu"))
+        if not (p >= 3 and q >= 3 and p != q and p * q == n):
+            raise ValueError(f"p and q must be two distinct primes with p * q = n of public_key; p * q does not "
+                             f"give n for this public_key ({public_key.bits}-bit n)")
+        if lam != math.lcm(p - 1, q - 1):
+            raise ValueError("lam must be lcm(p - 1, q - 1) of the given p and q")
+        if not 0 < mu < n or lam * mu % n != 1:
+            raise ValueError("mu must be the inverse of lam modulo n (lam * mu = 1 mod n), with 0 < mu < n")
 
     def __repr__(self) -> str:
         return f"TeachingPrivateKey(<{self.public_key.bits}-bit, secret values hidden>)"
@@ -341,10 +358,14 @@ def encrypted_linear_score(
                             "encrypt the features on the client first")
         if feature.public_key != public_key:
             raise ValueError(f"encrypted_features[{i}] is encrypted under a different public key")
-    score = features[0] * float(w[0])
-    for weight, feature in zip(w[1:], features[1:], strict=True):
-        score = score + feature * float(weight)
-    return score + bias
+    try:
+        score = features[0] * float(w[0])
+        for weight, feature in zip(w[1:], features[1:], strict=True):
+            score = score + feature * float(weight)
+        return score + bias
+    except (ValueError, OverflowError) as exc:  # phe's encoding range is about n / 3
+        raise ValueError(f"weights and bias must be small enough for public_key to encode "
+                         f"(the score overflowed its range: {str(exc)[:60]}...); scale them down or use a larger key") from exc
 
 
 # --------------------------------------------------------------------------------------
@@ -470,6 +491,7 @@ def ckks_context(
         raise ValueError(f"coeff_mod_bit_sizes add up to {sum(sizes)} bits, more than the {CKKS_MAX_MODULUS_BITS[degree]} "
                          f"allowed at 128-bit security for poly_modulus_degree={degree}")
     scale_bits = _checks.integer("scale_bits", scale_bits, minimum=20, maximum=60)
+    galois_keys = _checks.flag("galois_keys", galois_keys)
     context = ts.context(ts.SCHEME_TYPE.CKKS, poly_modulus_degree=degree, coeff_mod_bit_sizes=sizes)
     context.global_scale = 2**scale_bits
     if galois_keys:
@@ -502,8 +524,8 @@ def sigmoid_polynomial(degree: int = 3, bounds: tuple[float, float] = (-6.0, 6.0
 
 def _modulus(modulus: object) -> int:
     modulus = _big_int("modulus", modulus)
-    if modulus < 3:
-        raise ValueError(f"modulus must be a prime >= 3, got {modulus}")
+    if modulus < 3 or not is_prime(modulus):
+        raise ValueError(f"modulus must be a prime >= 3, got {_checks.short_repr(modulus)}")
     return modulus
 
 

@@ -46,6 +46,7 @@ import io
 import math
 import os
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,7 @@ from matplotlib.figure import Figure
 from scipy import optimize, special, stats
 
 from course_lib import _checks
-from course_lib.federated import dp_epsilon, mask_updates
+from course_lib.federated import MAX_STEPS, dp_epsilon, mask_updates
 from course_lib.models import accuracy_interval
 from course_lib.plotting import PALETTE
 
@@ -153,7 +154,7 @@ def dp_federated_sgd(
     so the only randomness is the noise and the masks, drawn from ``rng``.
     """
     pairs = _client_list(clients)
-    rounds = _checks.integer("rounds", rounds, minimum=1)
+    rounds = _checks.integer("rounds", rounds, minimum=1, maximum=MAX_STEPS)
     clip_norm = _checks.positive("clip_norm", clip_norm)
     noise_multiplier = _checks.non_negative("noise_multiplier", noise_multiplier)
     learning_rate = _checks.positive("learning_rate", learning_rate)
@@ -184,7 +185,7 @@ def calibrate_noise(epsilon: float, *, rounds: int, delta: float) -> float:
     set the budget first, derive the noise from it.
     """
     epsilon = _checks.epsilon(epsilon)
-    rounds = _checks.integer("rounds", rounds, minimum=1)
+    rounds = _checks.integer("rounds", rounds, minimum=1, maximum=MAX_STEPS)
     delta = _checks.probability("delta", delta)
     low, high = 1e-3, 1.0
     while dp_epsilon(high, rounds, delta) > epsilon:
@@ -232,6 +233,9 @@ class Targets:
         if isinstance(forbidden, str):
             raise TypeError(f"forbidden_features must be a sequence of names, got the single string {forbidden!r}; "
                             f"write ({forbidden!r},)")
+        if not isinstance(forbidden, (Sequence, AbstractSet, np.ndarray, pd.Index)):
+            raise TypeError(f"forbidden_features must be a sequence of feature names, got {type(forbidden).__name__} "
+                            f"{_checks.short_repr(forbidden)}")
         if not all(isinstance(name, str) for name in forbidden):
             raise TypeError(f"forbidden_features must hold feature names (str), got {_checks.short_repr(forbidden)}")
         object.__setattr__(self, "forbidden_features", tuple(forbidden))
@@ -427,6 +431,11 @@ class ReportCard:
         return fig
 
 
+def _odds_factor(epsilon: float) -> str:
+    """``e^epsilon`` for the card's text, without overflowing for an absurd epsilon (> 709)."""
+    return f"{math.exp(epsilon):.3g}" if epsilon < 700 else f"10^{epsilon / math.log(10):.0f}"
+
+
 def _gaps(fairness_gaps: Mapping[str, float]) -> dict[str, float]:
     if not isinstance(fairness_gaps, Mapping):
         raise TypeError(f"fairness_gaps must be a mapping of group attribute to gap, e.g. {{'sex': 0.03}}, "
@@ -510,7 +519,7 @@ def report_card(
     rounds = _checks.integer("rounds", rounds, minimum=1)
     retrainings = _checks.integer("retrainings", retrainings, minimum=1)
     mia_auc = _checks.probability("mia_auc", mia_auc, closed=True)
-    if fairness_metric not in FAIRNESS_METRICS:
+    if not isinstance(fairness_metric, str) or fairness_metric not in FAIRNESS_METRICS:
         raise ValueError(f"fairness_metric must be one of {sorted(FAIRNESS_METRICS)}, got {fairness_metric!r}")
     gaps = _gaps(fairness_gaps)
     features = _features(top_features)
@@ -537,7 +546,7 @@ def report_card(
         epsilon_meaning = f"no differential privacy: nothing bounds what the model reveals about one {unit.strip()}"
     else:
         epsilon_meaning = (f"one {unit.strip()}'s data changes the odds of any conclusion about them by at most "
-                           f"e^ε = {math.exp(epsilon):.3g}x")
+                           f"e^ε = {_odds_factor(epsilon)}x")
     rows = [
         ("epsilon", "privacy loss ε", (f"{epsilon:.2f} ({composed})" if math.isfinite(epsilon) else "∞ (no DP)"), f"≤ {t.max_epsilon:g}", ok[epsilon <= t.max_epsilon],
          epsilon_meaning),
@@ -627,11 +636,11 @@ def save_report_card(
     if not isinstance(card, ReportCard):
         raise TypeError(f"card must be a ReportCard (from report_card(...)), got {type(card).__name__}")
     folder = _target_directory(directory)
-    if fmt not in _FORMATS:
+    if not isinstance(fmt, str) or fmt not in _FORMATS:
         raise ValueError(f"fmt must be one of {sorted(_FORMATS)}, got {fmt!r}")
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
-    if (not name or name in (".", "..") or any(sep in name for sep in ("/", "\\", os.sep, "\0"))
+    if (not name.strip() or name in (".", "..") or any(sep in name for sep in ("/", "\\", os.sep, "\0"))
             or Path(name).suffix.lower() in (".html", ".md", ".png")):
         raise ValueError(f"name must be a bare file name without extension or path separators, got {name!r}")
     if not isinstance(overwrite, bool):
@@ -687,6 +696,8 @@ def compare_report_cards(cards: Sequence[ReportCard], labels: Sequence[str]) -> 
     if bad:
         raise TypeError(f"cards must hold only ReportCard objects, got {bad}")
     names = _checks.column_list(labels, "labels")
+    if not all(isinstance(label, str) and label.strip() for label in names):
+        raise TypeError(f"labels must be non-empty strings, got {_checks.short_repr(names)}")
     if len(names) != len(cards):
         raise ValueError(f"labels must name each card once: got {len(names)} labels for {len(cards)} cards")
     rows = []

@@ -461,3 +461,44 @@ def test_per_example_loss_refuses_labels_the_model_does_not_know(toy):
         attacks.per_example_loss(only_ones, X[:5], [0, 1, 1, 1, 1])
     with pytest.raises(ValueError, match="same length"):
         attacks.per_example_loss(only_ones, X[:5], [1, 1])
+
+
+# ---- found by the bad-input battery (tests/test_bad_input_battery.py) --------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, text",
+    [
+        # a DataFrame compared with `in` raised pandas' "truth value is ambiguous"
+        (lambda X, y, m, d: attacks.attack_success_rate(m, X, {0: 1.0}, target_label=np.array([0, 1])), ValueError,
+         "target_label must be 0 or 1"),
+        (lambda X, y, m, d: attacks.backdoor_poison(X, y, {0: 1.0}, fraction=0.1, target_label="0"), ValueError,
+         "target_label must be 0 or 1"),
+        (lambda X, y, m, d: attacks.prediction_api(m, response=["label"]), ValueError, "response must be one of"),
+        (lambda X, y, m, d: attacks.extract_linear_model(X[:4], [0, 1, 0, 1], response={}), ValueError,
+         "response must be one of"),
+        # paths: a missing file gave "[Errno 2] No such file or directory: ''", a blank one wrote a file named '   '
+        (lambda X, y, m, d: attacks.save_linear_model(m, "   "), ValueError, "path must be a non-empty path"),
+        (lambda X, y, m, d: attacks.save_linear_model(m, d), ValueError, "path must be a file"),
+        (lambda X, y, m, d: attacks.sign_file(d / "missing.bin", Ed25519PrivateKey.generate()), FileNotFoundError,
+         "path does not exist"),
+        (lambda X, y, m, d: attacks.verified_bytes("", b"s" * 64, Ed25519PrivateKey.generate().public_key()),
+         ValueError, "path must be a non-empty path"),
+        (lambda X, y, m, d: attacks.load_linear_model(d / "missing.npz"), FileNotFoundError, "source does not exist"),
+        # bytes that are not an .npz: numpy's "pickled (object) data" message did not name source
+        (lambda X, y, m, d: attacks.load_linear_model(b"\xff\x00"), ValueError, "source is not a saved linear model"),
+    ],
+)
+def test_battery_findings_are_refused_by_name(toy, tmp_path, call, error, text):
+    X, y = toy
+    model = logistic().fit(X, y)
+    with pytest.raises(error, match=text):
+        call(X, y, model, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backdoor_poison_with_a_fraction_that_rounds_to_no_row_adds_nothing(toy):
+    # used to fail with "X must have at least one row", blaming X for the empty poisoned batch
+    X, y = toy
+    X_out, y_out, is_poison = attacks.backdoor_poison(X, y, {0: 1.0}, fraction=1e-9, rng=rng(0))
+    assert np.array_equal(X_out, X) and np.array_equal(y_out, y) and not is_poison.any()

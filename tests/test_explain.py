@@ -219,3 +219,57 @@ def test_grouped_permutation_bad_input(boosted, toy):
         explain.grouped_permutation_importance(boosted, X, y, {"a": ["a"]}, rng=0)
     with pytest.raises(TypeError, match="pandas DataFrame"):
         explain.grouped_permutation_importance(boosted, X.to_numpy(), y, {"a": ["a"]})
+
+
+# --- found by the bad-input battery (tests/test_bad_input_battery.py) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "X, error, text",
+    [
+        (None, TypeError, "X must be numeric"),          # scikit-learn: "Expected 2D array, got scalar array"
+        ([1.0, 2.0, 3.0], ValueError, "X must be 2-D"),
+        (np.array([[np.nan, 0.0, 0.0]]), ValueError, "X must be finite"),
+        (pd.DataFrame(), ValueError, "X must have at least one row"),
+        (np.zeros((0, 3)), ValueError, "X must have at least one row"),
+    ],
+)
+def test_model_output_names_a_bad_X(boosted, X, error, text):
+    with pytest.raises(error, match=text):
+        explain.model_output(boosted, X, "probability")
+
+
+def test_model_output_takes_a_plain_array_like_a_frame(toy):
+    X, y = toy
+    plain = LogisticRegression().fit(X.to_numpy(), y)
+    assert np.allclose(explain.model_output(plain, X.to_numpy()[:5].tolist(), "log-odds"),
+                       plain.decision_function(X.to_numpy()[:5]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, text",
+    [
+        ({"space": pd.DataFrame()}, ValueError, "space must be one of"),
+    ],
+)
+def test_model_output_space_of_the_wrong_kind(boosted, toy, kwargs, error, text):
+    with pytest.raises(error, match=text):
+        explain.model_output(boosted, toy[0], **kwargs)
+
+
+@pytest.mark.parametrize(
+    "changes, error, text",
+    [
+        ({"model": None}, TypeError, "model must be a fitted estimator"),      # was scikit-learn's check_scoring text
+        ({"model": 0}, TypeError, "model must be a fitted estimator"),
+        ({"scoring": ["roc_auc"]}, TypeError, "scoring must be a scorer name"),
+        ({"scoring": {}}, TypeError, "scoring must be a scorer name"),
+        ({"scoring": "not_a_scorer"}, ValueError, "scoring='not_a_scorer' cannot score model"),
+        ({"scoring": lambda model, X, y: None}, TypeError, "scoring's result must be a number"),  # was a bare '-' TypeError
+    ],
+)
+def test_grouped_permutation_importance_names_model_and_scoring(boosted, toy, changes, error, text):
+    X, y = toy
+    args = {"model": boosted, "X": X, "y": y, "groups": {"ab": ["a", "b"]}, "n_repeats": 1} | changes
+    with pytest.raises(error, match=text):
+        explain.grouped_permutation_importance(**args)

@@ -113,7 +113,7 @@ def test_constraint_sweep_calls_each_level_in_order():
         (lambda level: PRED, [], ValueError, "levels must be a non-empty"),
         (lambda level: PRED, [-0.1], ValueError, "levels must be >= 0"),
         (lambda level: PRED, [np.nan], ValueError, "levels must be finite"),
-        (lambda level: [3] * 8, [0.1], ValueError, "y_pred must hold only 0 and 1"),
+        (lambda level: [3] * 8, [0.1], ValueError, r"fit_predict\(0.1\) output must hold only 0 and 1"),
     ],
 )
 def test_constraint_sweep_rejects_bad_input(fit_predict, levels, error, text):
@@ -343,8 +343,8 @@ def test_private_group_errors_shape_reproducibility_and_noise(small_private_sett
 @pytest.mark.parametrize(
     "change, error, text",
     [
-        ({"epsilons": [0]}, ValueError, "epsilon must be > 0"),
-        ({"epsilons": [-np.inf]}, ValueError, "epsilon must be > 0"),
+        ({"epsilons": [0]}, ValueError, r"epsilons\[0\] must be > 0"),
+        ({"epsilons": [-np.inf]}, ValueError, r"epsilons\[0\] must be > 0"),
         ({"epsilons": []}, ValueError, "at least one value"),
         ({"seeds": [-1]}, ValueError, "seeds"),
         ({"seeds": [0.5]}, TypeError, "seeds"),
@@ -390,3 +390,58 @@ def test_plot_group_errors_draws_one_band_and_reference_per_group():
 def test_plot_group_errors_rejects_bad_input(frame, metric, error, text):
     with pytest.raises(error, match=text):
         fairness.plot_group_errors(frame, metric)
+
+
+# --- found by the bad-input battery (tests/test_bad_input_battery.py) ---------------------------
+
+
+def _sweep_table():
+    return fairness.constraint_sweep(lambda level: PRED, [0.0, 0.1], {"repaid": TRUTH}, GROUPS)
+
+
+@pytest.mark.parametrize(
+    "call, error, text",
+    [
+        # points that are not a mapping raised AttributeError ('float' object has no attribute 'items')
+        (lambda: fairness.plot_tradeoff(_sweep_table(), ["accuracy_repaid"], points=1.5), TypeError,
+         "points must be a mapping"),
+        (lambda: fairness.plot_tradeoff(_sweep_table(), ["accuracy_repaid"], points={"m": 0}), TypeError,
+         r"points\[.m.\] must be a mapping"),
+        # a wrong disparity_column or accuracy column was reported against sweep, or as "unhashable type"
+        (lambda: fairness.plot_tradeoff(_sweep_table(), ["accuracy_repaid"], disparity_column=["x"]), TypeError,
+         "disparity_column must be a column name"),
+        (lambda: fairness.plot_tradeoff(_sweep_table(), ["accuracy_repaid"], disparity_column="gap"), ValueError,
+         r"named in disparity_column"),
+        (lambda: fairness.plot_tradeoff(_sweep_table(), [None]), ValueError, "named in accuracy_columns"),
+        # column / value of underrepresent: "unhashable type" and "Lengths must match to compare"
+        (lambda: fairness.underrepresent(pd.DataFrame({"g": ["A", "B"]}), ["g"], "A", 0.5), TypeError,
+         "column must hold column names"),
+        (lambda: fairness.underrepresent(pd.DataFrame({"g": ["A", "B"]}), "g", ["A"], 0.5), TypeError,
+         "value must be a single value"),
+        # epsilons / seeds that are not sequences: "'int' object is not iterable"; bytes seeds were accepted
+        (lambda: fairness.private_group_errors(np.zeros((4, 1)), [0, 1, 0, 1], np.zeros((4, 1)), [0, 1, 0, 1],
+                                               ["A", "A", "B", "B"], 1.0, [0], 1.0), TypeError, "epsilons must be a sequence"),
+        (lambda: fairness.private_group_errors(np.zeros((4, 1)), [0, 1, 0, 1], np.zeros((4, 1)), [0, 1, 0, 1],
+                                               ["A", "A", "B", "B"], [1.0], b"\x01", 1.0), TypeError,
+         "seeds must be a sequence"),
+        # chouldechova_fpr accepted an empty input (returned an empty array) and booleans
+        (lambda: fairness.chouldechova_fpr([], 0.7, 0.2), ValueError, "prevalence must hold at least one value"),
+        (lambda: fairness.chouldechova_fpr(0.3, True, 0.2), TypeError, "ppv must be numeric"),
+        # choices compared with `in`: a DataFrame raised pandas' "truth value is ambiguous"
+        (lambda: fairness.plot_group_errors(pd.DataFrame({"epsilon": [1.0]}), metric=pd.DataFrame()), ValueError,
+         "metric must be one of"),
+        # a length mismatch in y_true was reported only against y_pred
+        (lambda: fairness.impossibility_table([0], PRED, GROUPS), ValueError, "per label of y_true"),
+        (lambda: fairness.disparity_summary([0], {"repaid": TRUTH}, GROUPS), ValueError, "per prediction of y_pred"),
+    ],
+)
+def test_battery_findings_are_refused_by_name(call, error, text):
+    with pytest.raises(error, match=text):
+        call()
+
+
+def test_plot_tradeoff_takes_points_given_as_series():
+    # lesson 07 passes rows of a results table (Series) as points: the mapping check must keep accepting them
+    point = pd.Series({"accuracy_repaid": 0.6, "dp_difference": 0.2})
+    ax = fairness.plot_tradeoff(_sweep_table(), ["accuracy_repaid"], points={"unmitigated": point})
+    assert any(text.get_text() == "unmitigated" for text in ax.get_legend().get_texts())

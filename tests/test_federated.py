@@ -3,6 +3,7 @@ import functools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -114,7 +115,7 @@ def test_local_train_descends_and_leaves_its_input_alone():
     "call, error, text",
     [
         (lambda X, y: fl.local_train(np.zeros(3), X, y), ValueError, "params must hold 4 values"),
-        (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=0), ValueError, "epochs must be an int >= 1"),
+        (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=0), ValueError, "epochs must be an int from 1 to 10000"),
         (lambda X, y: fl.local_train(np.zeros(4), X, y, learning_rate=0), ValueError, "learning_rate must be > 0"),
         (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=1.5), TypeError, "epochs must be an int"),
         (lambda X, y: fl.predict_proba(np.zeros(4), X[:, :2]), ValueError, "params must hold 3 values"),
@@ -218,8 +219,8 @@ def test_fedavg_attack_hook_and_robust_aggregation(hospitals):
 @pytest.mark.parametrize(
     "kwargs, error, text",
     [
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
-        ({"local_epochs": -1}, ValueError, "local_epochs must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
+        ({"local_epochs": -1}, ValueError, "local_epochs must be an int from 1 to 10000"),
         ({"learning_rate": -0.1}, ValueError, "learning_rate must be > 0"),
         ({"aggregate": "mean"}, TypeError, "aggregate must be a function"),
         ({"test": (np.zeros((2, 2)), [0, 1])}, ValueError, "test X must have the clients' 3 features"),
@@ -460,3 +461,44 @@ def test_dp_aggregate_plugs_into_fedavg(hospitals):
     aggregate = functools.partial(fl.dp_aggregate, clip_norm=0.5, noise_multiplier=1.0, rng=rng(0))
     _, history = fl.fedavg(clients, test=test, rounds=5, local_epochs=20, aggregate=aggregate)
     assert 0.55 < history["accuracy"].iloc[-1] < 0.72
+
+
+# ---- found by the bad-input battery (tests/test_bad_input_battery.py) --------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, text",
+    [
+        # unbounded counts used to run for ever (epochs=10**30)
+        (lambda X, y: fl.local_train(np.zeros(4), X, y, epochs=10**30), ValueError, "epochs must be an int from 1 to 10000"),
+        (lambda X, y: fl.fedavg([(X, y)], test=(X, y), rounds=10**9), ValueError, "rounds must be an int from 1 to 10000"),
+        (lambda X, y: fl.fedavg([(X, y)], test=(X, y), local_epochs=10**9), ValueError, "local_epochs must be an int"),
+        # fedavg checked neither show_progress nor that attack is a mapping
+        (lambda X, y: fl.fedavg([(X, y)], test=(X, y), rounds=1, show_progress="no"), TypeError,
+         "show_progress must be True or False"),
+        (lambda X, y: fl.fedavg([(X, y)], test=(X, y), rounds=1, attack=5), TypeError, "attack must be a mapping"),
+        (lambda X, y: fl.fedavg([(X, y)], test=(X, y), rounds=1, attack="0"), TypeError, "attack must be a mapping"),
+        # a scalar, boolean or empty update is not a parameter vector
+        (lambda X, y: fl.clip_update(True, 1.0), TypeError, "update must be numeric"),
+        (lambda X, y: fl.clip_update(3.0, 1.0), ValueError, "update must be a non-empty vector"),
+        (lambda X, y: fl.clip_update([], 1.0), ValueError, "update must be a non-empty vector"),
+        (lambda X, y: fl.weighted_average([0.0, 1.0], [1, 1]), ValueError, r"updates\[0\] must be a non-empty vector"),
+        (lambda X, y: fl.dp_aggregate([[]], clip_norm=1.0, noise_multiplier=1.0), ValueError, r"updates\[0\] must be"),
+        # choices compared with `in`: a DataFrame raised pandas' "truth value is ambiguous"
+        (lambda X, y: fl.dp_epsilon(1.0, 1, 1e-5, neighbouring=pd.DataFrame()), ValueError, "neighbouring must be"),
+        (lambda X, y: fl.reconstruct_record([1.0, 2.0], kind=["update"]), ValueError, "kind must be"),
+        # a vanishing noise multiplier overflowed (OverflowError) or handed NaN to scipy's brentq
+        (lambda X, y: fl.dp_epsilon(1e-12, 1, 1e-5), ValueError, r"noise_multiplier=1e-12 over rounds=1 gives mu"),
+        (lambda X, y: fl.dp_epsilon(5e-324, 2, 1e-5), ValueError, "noise_multiplier"),
+        (lambda X, y: fl.dp_epsilon(1.0, 10**30, 1e-5), ValueError, "rounds=1000000000000000000000000000000"),
+    ],
+)
+def test_battery_findings_are_refused_by_name(call, error, text):
+    X, y = toy()
+    with pytest.raises(error, match=text):
+        call(X, y)
+
+
+def test_dp_epsilon_still_converts_large_but_finite_mu():
+    # mu = 1e5 is below MAX_MU: a number, monotone in the noise, not an error
+    assert fl.dp_epsilon(1e-5, 1, 1e-5) > fl.dp_epsilon(1e-4, 1, 1e-5) > fl.dp_epsilon(1e-3, 1, 1e-5) > 0

@@ -413,3 +413,43 @@ def test_exercise_q1_literals_are_the_documented_toy_key_and_ciphertexts():
     assert (namespace["toy_n"], namespace["toy_lam"], namespace["toy_mu"]) == (public.n, private.lam, private.mu)
     assert namespace["c_ashford"] == he.encrypt(public, 1517, rng=rng(7))
     assert namespace["c_brookside"] == he.encrypt(public, 1038, rng=rng(8))
+
+
+# ---- found by the bad-input battery (tests/test_bad_input_battery.py) --------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, text",
+    [
+        # the key classes validated nothing: TeachingPublicKey(None) and TeachingPrivateKey(pk, "x", ...) were built
+        (lambda: he.TeachingPublicKey(None), TypeError, "n must be an int"),
+        (lambda: he.TeachingPublicKey(35.0), TypeError, "n must be an int"),
+        (lambda: he.TeachingPublicKey(10**30), ValueError, "n must be an odd int >= 15"),
+        (lambda: he.TeachingPublicKey(-35), ValueError, "n must be an odd int >= 15"),
+        (lambda: he.TeachingPrivateKey(35, 5, 7, 12, 3), TypeError, "public_key must be a TeachingPublicKey"),
+        (lambda: he.TeachingPrivateKey(he.TeachingPublicKey(35), "5", 7, 12, 3), TypeError, "p must be an int"),
+        (lambda: he.TeachingPrivateKey(he.TeachingPublicKey(35), 5, 11, 12, 3), ValueError, "p and q must be"),
+        (lambda: he.TeachingPrivateKey(he.TeachingPublicKey(35), 5, 7, 24, 3), ValueError, "lam must be lcm"),
+        (lambda: he.TeachingPrivateKey(he.TeachingPublicKey(35), 5, 7, 12, 4), ValueError, "mu must be the inverse"),
+        (lambda: he.TeachingPrivateKey(TOY_PUBLIC, TOY_PRIVATE.p, TOY_PRIVATE.q, TOY_PRIVATE.lam, None), TypeError,
+         "mu must be an int"),
+        # galois_keys was never checked, a composite modulus passed for a prime one
+        (lambda: he.ckks_context(4096, (40, 20, 40), 20, galois_keys="no"), TypeError, "galois_keys must be True or False"),
+        (lambda: he.share(5, 3, modulus=10**30), ValueError, "modulus must be a prime"),
+        (lambda: he.reconstruct([1, 2], modulus=100), ValueError, "modulus must be a prime"),
+        # phe's own "Integer needs to be within ..." escaped without naming an argument
+        (lambda: he.encrypted_linear_score(PHE_PUBLIC, [1e200, 1e200], 0.0,
+                                           [PHE_PUBLIC.encrypt(1e200), PHE_PUBLIC.encrypt(1.0)]),
+         ValueError, "weights and bias must be small enough for public_key"),
+    ],
+)
+def test_battery_findings_are_refused_by_name(call, error, text):
+    with pytest.raises(error, match=text):
+        call()
+
+
+def test_a_valid_key_built_by_hand_still_works_and_keygen_keys_validate():
+    private = he.TeachingPrivateKey(he.TeachingPublicKey(35), 5, 7, 12, 3)
+    assert he.decrypt(private, (1 + 4 * 35) * pow(2, 35, 1225) % 1225) == 4
+    rebuilt = he.TeachingPrivateKey(TOY_PUBLIC, TOY_PRIVATE.q, TOY_PRIVATE.p, TOY_PRIVATE.lam, TOY_PRIVATE.mu)
+    assert he.decrypt(rebuilt, he.encrypt(TOY_PUBLIC, 42, np.random.default_rng(0))) == 42

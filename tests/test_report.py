@@ -125,7 +125,7 @@ def test_training_is_reproducible_with_a_seeded_generator():
          "one label per row"),
         ({"clients": [(np.full((2, 3), np.nan), np.array([0, 1])), (np.zeros((2, 3)), np.array([0, 1]))]}, ValueError,
          "must be finite"),
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
         ({"clip_norm": 0}, ValueError, "clip_norm must be > 0"),
         ({"noise_multiplier": -1}, ValueError, "noise_multiplier must be >= 0"),
         ({"learning_rate": "1"}, TypeError, "learning_rate must be a number"),
@@ -159,7 +159,7 @@ def test_less_budget_or_more_rounds_needs_more_noise():
     "kwargs, error, text",
     [
         ({"epsilon": 0}, ValueError, "epsilon must be > 0"),
-        ({"rounds": 0}, ValueError, "rounds must be an int >= 1"),
+        ({"rounds": 0}, ValueError, "rounds must be an int from 1 to 10000"),
         ({"delta": 0}, ValueError, "delta must be strictly between 0 and 1"),
         ({"delta": "1e-5"}, TypeError, "delta must be a number"),
     ],
@@ -540,3 +540,42 @@ def test_compare_cards_needs_one_label_per_card():
         report.compare_report_cards([card, card], ["a", "a"])
     with pytest.raises(TypeError, match="single string"):
         report.compare_report_cards([card], "a")
+
+
+# ---- found by the bad-input battery (tests/test_bad_input_battery.py) --------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, text",
+    [
+        # calibrate_noise / dp_federated_sgd: rounds=10**30 overflowed (OverflowError) or ran for ever
+        (lambda: report.calibrate_noise(1.0, rounds=10**30, delta=1e-5), ValueError, "rounds must be an int from 1 to 10000"),
+        (lambda: report.dp_federated_sgd(hospitals(), rounds=10**9, clip_norm=1.0, noise_multiplier=1.0), ValueError,
+         "rounds must be an int from 1 to 10000"),
+        # forbidden_features that is not a collection: "'int' object is not iterable"
+        (lambda: report.Targets(forbidden_features=3), TypeError, "forbidden_features must be a sequence"),
+        (lambda: report.Targets(forbidden_features=pd.DataFrame()), TypeError, "forbidden_features must be a sequence"),
+        # choices compared with `in`: a list raised "unhashable type"
+        (lambda: report.report_card(**card_args(fairness_metric=["equalized_odds_difference"])), ValueError,
+         "fairness_metric must be one of"),
+        (lambda: report.compare_report_cards([report.report_card(**card_args())], [None]), TypeError,
+         "labels must be non-empty strings"),
+    ],
+)
+def test_battery_findings_are_refused_by_name(call, error, text):
+    with pytest.raises(error, match=text):
+        call()
+
+
+def test_save_report_card_refuses_a_blank_name_and_a_listed_fmt(tmp_path):
+    card = report.report_card(**card_args())
+    with pytest.raises(ValueError, match="name must be a bare file name"):
+        report.save_report_card(card, tmp_path, name="   ")            # used to write '   .html'
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        report.save_report_card(card, tmp_path, fmt=["html"])           # used to raise "unhashable type"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_absurd_epsilon_gives_a_failing_card_not_an_overflow():
+    card = report.report_card(**card_args(epsilon=1e30))                # math.exp(1e30) overflowed in the text
+    assert not card.passed and "e^ε = 10^" in card.table["meaning"].iloc[0]
