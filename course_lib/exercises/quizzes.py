@@ -163,7 +163,7 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
     _choice(
         "reading the minimisation interval",
         "Test accuracy with every column is 0.708, with the minimised columns 0.711; the 95 % interval of the paired "
-        "difference is [-0.0036, +0.0088]. What does this show?",
+        "difference is [-0.0037, +0.0088]. What does this show?",
         "The interval contains zero and is a fraction of a point wide: the identifiers and unneeded columns bought no "
         "accuracy.",
         ("The identifiers help: the full model's training accuracy is 0.998",
@@ -177,8 +177,9 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
     ),
     NumericProblem(
         title="a four-row test set",
-        question="A tutorial 'shows' that minimisation costs nothing on a test set of 4 rows. With an accuracy of p = "
-                 "0.71, what is the standard error of the accuracy, sqrt(p(1 - p) / n)? (A share, e.g. 0.05.)",
+        question="Another tutorial 'shows' that minimisation costs nothing, testing on 4 rows (the lesson's toy "
+                 "tested on 2). With an accuracy of p = 0.71, what is the standard error of the accuracy, "
+                 "sqrt(p(1 - p) / n) with n = 4? (A share, e.g. 0.05.)",
         expected=0.2269,
         rtol=0.02,
         known_mistakes=[
@@ -226,8 +227,8 @@ quiz01 = Quiz("Quiz 01: privacy basics", [
          "A join with a public register is a means reasonably likely to be used (Recital 26), and it names two "
          "thirds of the patients."),
         ("Pseudonymised data, and therefore outside the GDPR",
-         "Pseudonymised data is personal data too (Recital 26); and here a public list suffices to attribute the "
-         "records."),
+         "Pseudonymised data is personal data for whoever has means to re-identify it (Recital 26, EDPS v SRB); "
+         "here a public list gives every recipient that means."),
         ("Anonymous, once the vendor's contract states that the data is anonymous",
          "Anonymity is a question of fact, measured by what an attacker can do, not a contract term."),
         ("Personal data, and not even pseudonymised in the sense of Art. 4(5)", None),
@@ -404,12 +405,14 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
         "who can reverse an HMAC pseudonym",
         "SSNs are replaced by HMAC-SHA-256 pseudonyms under a secret key. Who can re-identify a record?",
         "Without the key no candidate's pseudonym can be computed; with it the same brute force works. So the data is "
-        "pseudonymised, still personal data (Recital 26).",
+        "pseudonymised: personal data for the key holder (Recital 26), and here for anyone who can run the "
+        "linkage attack on the quasi-identifiers.",
         ("Whoever can query the vault",
          "That describes tokens; an HMAC pseudonym is computed from the value and the key, with no vault."),
         ("The key holder, by the same brute force with the key", None),
         ("Nobody, so the data is anonymous",
-         "The key holder can: that is why pseudonymised data stays personal data."),
+         "The key holder can, so the data is pseudonymised, not anonymous: personal data at least for the key "
+         "holder."),
         ("Anyone, because an HMAC is just another hash that can be brute-forced",
          "Without the key an attacker cannot compute a single candidate's pseudonym to compare."),
     ),
@@ -456,15 +459,15 @@ quiz03 = Quiz("Quiz 03: masking, pseudonymisation and anonymisation", [
     _choice(
         "k against the attack",
         "The '5-year band, ZIP3' release still has k = 1, yet the attacker (who generalises the roll the same way) "
-        "names nobody. What does this mean?",
+        "names only 2 of the 6,000 patients. What does this mean?",
         "k is a promise about the release; the attack's success is one measurement against one outside dataset. A "
         "neighbour who knows of the admission needs no roll.",
         ("k describes the release; the attack is one test against one list", None),
         ("The release is safe, so k does not matter",
          "Someone who knows a neighbour was admitted finds a lone record at once: k = 1 still singles people out."),
         ("The attack is broken: it should have generalised the roll before joining on the bands",
-         "It did generalise the roll with the same rules; the lone patients are just not on it or share a class "
-         "there."),
+         "It did generalise the roll with the same rules; almost all lone patients are not on it or share a "
+         "class there."),
         ("k is computed wrongly for that release",
          "k = 1 is right: some class of the release holds one record."),
     ),
