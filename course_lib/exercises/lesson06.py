@@ -101,7 +101,8 @@ count_sum = (x - 1) // toy_n * toy_mu % toy_n     # L(x) * mu mod n
     alternatives=[
         """
 from course_lib import he
-key = he.TeachingPrivateKey(he.TeachingPublicKey(toy_n), 0, 0, toy_lam, toy_mu)   # only lam and mu are used
+p = next(d for d in range(3, 65_536, 2) if toy_n % d == 0)   # a toy n factors in a moment
+key = he.TeachingPrivateKey(he.TeachingPublicKey(toy_n), p, toy_n // p, toy_lam, toy_mu)
 count_sum = he.decrypt(key, he.add(key.public_key, c_ashford, c_brookside))
 """,
         """
