@@ -5,10 +5,6 @@ and from a sample the tests draw, so a hard-coded table cannot pass.
 """
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -18,27 +14,8 @@ import pytest
 from course_lib.data import load_patients
 
 # --------------------------------------------------------------------------------------
-# Loading the submission: SUBMISSION_DIR names the folder that holds submission.py
+# The submission: `sub` comes from ../conftest.py (SUBMISSION_DIR names the folder)
 # --------------------------------------------------------------------------------------
-
-
-def _load_submission() -> ModuleType:
-    folder = os.environ.get("SUBMISSION_DIR", "").strip()
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: run SUBMISSION_DIR=path/to/student pytest ...", pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} holds no submission.py (looked for {path})", pytrace=False)
-    sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
-    spec = importlib.util.spec_from_file_location("student_submission", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def sub() -> ModuleType:
-    return _load_submission()
 
 
 def _get(module: ModuleType, name: str) -> object:

@@ -5,11 +5,7 @@ the tests alter (missing consent, boundary dates), so a hard-coded answer cannot
 """
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -19,27 +15,8 @@ import pytest
 from course_lib.data import load_patients
 
 # --------------------------------------------------------------------------------------
-# Loading the submission: SUBMISSION_DIR names the folder that holds submission.py
+# The submission: `sub` comes from ../conftest.py (SUBMISSION_DIR names the folder)
 # --------------------------------------------------------------------------------------
-
-
-def _load_submission() -> ModuleType:
-    folder = os.environ.get("SUBMISSION_DIR", "").strip()
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: run SUBMISSION_DIR=path/to/student pytest ...", pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} holds no submission.py (looked for {path})", pytrace=False)
-    sys.dont_write_bytecode = True  # leave no __pycache__ in the student's folder
-    spec = importlib.util.spec_from_file_location("student_submission", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def sub() -> ModuleType:
-    return _load_submission()
 
 
 def _get(module: ModuleType, name: str) -> object:

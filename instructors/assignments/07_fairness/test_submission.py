@@ -10,11 +10,6 @@ model the assignment describes. No network; nothing is written anywhere.
 """
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from fairlearn.metrics import demographic_parity_difference
@@ -26,31 +21,6 @@ BOUND = 0.05            # the stated constraint: demographic parity difference b
 MIN_ACCURACY = 0.80     # against `approved`; approving everyone scores about 0.72
 KEYS = [f"{kind}_{label}" for label in ("approved", "repaid")
         for kind in ("unmitigated_accuracy", "mitigated_accuracy", "accuracy_cost")]
-
-
-def _load_submission():
-    folder = os.environ.get("SUBMISSION_DIR")
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: point it at the folder that holds the student's submission.py",
-                    pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} has no submission.py (looked for {path})", pytrace=False)
-    spec = importlib.util.spec_from_file_location("submission_07", path)
-    module = importlib.util.module_from_spec(spec)
-    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True   # no __pycache__ in the student's folder
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the student's import error is the finding, shown in one line
-        pytest.fail(f"importing submission.py raised {type(exc).__name__}: {exc}", pytrace=False)
-    finally:
-        sys.dont_write_bytecode = previous
-    return module
-
-
-@pytest.fixture(scope="module")
-def submission():
-    return _load_submission()
 
 
 def _function(submission, name):

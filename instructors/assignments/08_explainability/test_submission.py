@@ -9,11 +9,7 @@ call the student's functions, and check the explanations against the models' own
 """
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,31 +25,6 @@ with warnings.catch_warnings():
 FEATURES = ["age", "bmi", "systolic_bp", "glucose", "hba1c", "smoker", "prior_admissions", "length_of_stay"]
 DIAGNOSES = {"heart_failure": "heart failure", "copd": "COPD", "diabetes": "diabetes"}
 N_ROWS = 200
-
-
-def _load_submission():
-    folder = os.environ.get("SUBMISSION_DIR")
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: point it at the folder that holds the student's submission.py",
-                    pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} has no submission.py (looked for {path})", pytrace=False)
-    spec = importlib.util.spec_from_file_location("submission_08", path)
-    module = importlib.util.module_from_spec(spec)
-    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True   # no __pycache__ in the student's folder
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the student's import error is the finding, shown in one line
-        pytest.fail(f"importing submission.py raised {type(exc).__name__}: {exc}", pytrace=False)
-    finally:
-        sys.dont_write_bytecode = previous
-    return module
-
-
-@pytest.fixture(scope="module")
-def submission():
-    return _load_submission()
 
 
 def _function(submission, name):

@@ -10,10 +10,8 @@ No network.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,31 +26,6 @@ from course_lib import attacks, data, models
 MAX_AUC = 0.56          # the defended model's attack AUC (0.5 = a coin toss)
 MIN_ACCURACY = 0.66     # its held-out accuracy (majority class: about 0.60; logistic regression 0.69)
 N_MEMBERS = 1500
-
-
-def _load_submission():
-    folder = os.environ.get("SUBMISSION_DIR")
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: point it at the folder that holds the student's submission.py",
-                    pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} has no submission.py (looked for {path})", pytrace=False)
-    spec = importlib.util.spec_from_file_location("submission_09", path)
-    module = importlib.util.module_from_spec(spec)
-    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True   # no __pycache__ in the student's folder
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the student's import error is the finding, shown in one line
-        pytest.fail(f"importing submission.py raised {type(exc).__name__}: {exc}", pytrace=False)
-    finally:
-        sys.dont_write_bytecode = previous
-    return module
-
-
-@pytest.fixture(scope="module")
-def submission():
-    return _load_submission()
 
 
 def _function(submission, name):

@@ -10,11 +10,7 @@ returned parameters. No network; nothing is written anywhere.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
-import os
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,31 +23,6 @@ from course_lib.federated import dp_epsilon
 from course_lib.models import CLINICAL_FEATURES, TARGET, clinical_matrix, holdout_split
 
 IDENTIFIERS = {"name", "email", "phone", "ssn", "card_number", "date_of_birth", "zip", "clinical_note"}
-
-
-def _load_submission():
-    folder = os.environ.get("SUBMISSION_DIR")
-    if not folder:
-        pytest.fail("SUBMISSION_DIR is not set: point it at the folder that holds the student's submission.py",
-                    pytrace=False)
-    path = Path(folder).expanduser().resolve() / "submission.py"
-    if not path.is_file():
-        pytest.fail(f"SUBMISSION_DIR={folder!r} has no submission.py (looked for {path})", pytrace=False)
-    spec = importlib.util.spec_from_file_location("submission_10", path)
-    module = importlib.util.module_from_spec(spec)
-    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True   # no __pycache__ in the student's folder
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the student's import error is the finding, shown in one line
-        pytest.fail(f"importing submission.py raised {type(exc).__name__}: {exc}", pytrace=False)
-    finally:
-        sys.dont_write_bytecode = previous
-    return module
-
-
-@pytest.fixture(scope="module")
-def submission():
-    return _load_submission()
 
 
 def _get(submission, name, kind=None):
