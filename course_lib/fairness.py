@@ -311,7 +311,11 @@ def chouldechova_fpr(prevalence: Any, ppv: Any, fnr: Any) -> np.ndarray | float:
         raise ValueError(f"ppv must be in (0, 1], got {v.tolist()}")
     if np.any((f < 0) | (f > 1)):
         raise ValueError(f"fnr must be from 0 to 1, got {f.tolist()}")
-    result = p / (1 - p) * (1 - v) / v * (1 - f)
+    with np.errstate(over="ignore", divide="ignore"):
+        result = p / (1 - p) * (1 - v) / v * (1 - f)
+    if not np.all(np.isfinite(result)):
+        raise ValueError(f"ppv is so close to 0 that the forced FPR overflows (no classifier has these rates), "
+                         f"got ppv={v.tolist()}")
     return float(result) if np.ndim(result) == 0 else result
 
 

@@ -217,6 +217,7 @@ def test_chouldechova_fpr_broadcasts_and_grows_with_prevalence():
         ({"fnr": 1.5}, ValueError, "fnr must be from 0 to 1"),
         ({"fnr": "low"}, TypeError, "fnr must be numeric"),
         ({"ppv": np.nan}, ValueError, "ppv must be finite"),
+        ({"ppv": 5e-324, "prevalence": 0.9}, ValueError, "ppv is so close to 0 that the forced FPR overflows"),
     ],
 )
 def test_chouldechova_fpr_rejects_bad_input(kwargs, error, text):
