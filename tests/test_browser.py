@@ -4,8 +4,9 @@ A notebook can pass nbval and still fail to open or render in JupyterLab. This s
 JupyterLab from the pinned environment on a free loopback port with a random token, opens
 every notebook in notebooks/ in headless Chromium (Debian's `chromium`, driven by the pip
 `playwright` package), and checks that each shows all its cells, its committed text outputs
-and its images, with no JavaScript page errors. Then it shuts JupyterLab down and checks the
-port is free and no notebook changed on disk.
+and its images, with no JavaScript page errors, and presents as a RISE deck at 1280x720. One test
+does what an instructor does for lesson 00 (Run All, then ``Alt R``) and checks the deck.
+Then it shuts JupyterLab down and checks the port is free and no notebook changed on disk.
 
 JupyterLab's runtime, config, data, settings, workspace and checkpoint folders live in a
 temporary directory, so nothing is written inside the repository. Settings used: `windowingMode: none`
