@@ -4,8 +4,9 @@ A notebook can pass nbval and still fail to open or render in JupyterLab. This s
 JupyterLab from the pinned environment on a free loopback port with a random token, opens
 every notebook in notebooks/ in headless Chromium (Debian's `chromium`, driven by the pip
 `playwright` package), and checks that each shows all its cells, its committed text outputs
-and its images, with no JavaScript page errors. Then it shuts JupyterLab down and checks the
-port is free and no notebook changed on disk.
+and its images, with no JavaScript page errors, and presents as a RISE deck at 1280x720. One test
+does what an instructor does for lesson 00 (Run All, then ``Alt R``) and checks the deck.
+Then it shuts JupyterLab down and checks the port is free and no notebook changed on disk.
 
 JupyterLab's runtime, config, data, settings, workspace and checkpoint folders live in a
 temporary directory, so nothing is written inside the repository. Settings used: `windowingMode: none`
@@ -429,4 +430,178 @@ def test_a_glossary_link_opens_the_term_in_jupyterlab(browser, lab: Lab) -> None
         assert not errors, f"JavaScript errors: {errors}"
     finally:
         context.close()
+    assert_untouched(lab, notebook, before)
+
+
+# ---------------------------------------------------------------------------------------------
+# The instructor's way to present: Run All in JupyterLab, then Alt+R
+# ---------------------------------------------------------------------------------------------
+
+PRESENTED = ROOT / "notebooks" / "00_welcome.ipynb"
+
+
+class _VirtualDisk:
+    """Stands in for the server's disk for one notebook, inside the browser context.
+
+    RISE's *Render as Reveal Slideshow* (``Alt R``) saves the notebook before it opens the deck,
+    and the deck loads the notebook from the server. The test must not write to the repository,
+    so the save (``PUT /api/contents/<path>``) is kept here and answered as the server would,
+    and the deck's later reads of that path get what was saved, as they would from disk.
+    """
+
+    def __init__(self, lab: Lab, rel: str) -> None:
+        self.lab, self.rel = lab, rel
+        self.saved: list[dict] = []  # the notebooks JupyterLab asked to save, in order
+        self.pattern = re.compile(rf"^{re.escape(lab.base)}/api/contents/{re.escape(rel)}(\?.*)?$")
+
+    def _model(self, content: dict | None) -> dict:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+        return {"name": self.rel.rsplit("/", 1)[-1], "path": self.rel, "type": "notebook", "format": "json",
+                "writable": True, "created": stamp, "last_modified": stamp, "mimetype": None,
+                "size": len(json.dumps(self.saved[-1]["content"])), "content": content, "hash": None,
+                "hash_algorithm": None}
+
+    def handle(self, route) -> None:
+        request = route.request
+        if request.method == "PUT":
+            self.saved.append(json.loads(request.post_data or "{}"))
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(self._model(None)))
+        elif request.method == "GET" and self.saved:
+            want_content = "content=0" not in request.url
+            body = self._model(self.saved[-1]["content"] if want_content else None)
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+        else:
+            route.continue_()
+
+
+# the deck's cells, in notebook order: hidden (a "skip" cell), inside a fragment, fragment shown,
+# on the present screen, prompt, output as seen and as text, error output
+DECK_CELLS_JS = """() => [...document.querySelectorAll('.reveal .slides .jp-Cell')].map(c => {
+    const fragment = c.closest('.fragment');
+    return {hidden: getComputedStyle(c).display === 'none', fragment: !!fragment,
+            shown: !fragment || (fragment.classList.contains('visible')
+                                 && getComputedStyle(fragment).visibility !== 'hidden'),
+            section: c.closest('section').id, present: !!c.closest('section.present'),
+            prompt: (c.querySelector('.jp-InputPrompt') || {}).innerText || '',
+            output: (c.querySelector('.jp-OutputArea') || {}).innerText || '',  // as seen: '' while hidden
+            text: (c.querySelector('.jp-OutputArea') || {}).textContent || '',
+            error: !!c.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')};
+})"""
+
+
+def _menu(page, menu: str, item: str) -> None:
+    """Click ``menu`` in JupyterLab's menu bar, then its entry ``item``."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+
+def test_instructor_runs_all_then_presents_with_alt_r(browser, lab: Lab) -> None:
+    """What CONTRIBUTING.md and the instructor notes tell an instructor to do, end to end.
+
+    Open the lesson in JupyterLab, clear its outputs (the notes' "Clear the outputs before
+    presenting"), *Run > Run All Cells*, wait for the kernel, press ``Alt R`` (RISE's *Render as
+    Reveal Slideshow*). The deck opens beside the notebook on the same kernel: the "skip"
+    set-up cell is hidden, yet a cell that needs it shows its fresh output without an error,
+    a cell run from the deck (``Shift Enter``) runs in the kernel the set-up cell ran in, and
+    the predict-then-reveal fragment appears only on the key press after its slide shows.
+
+    ``Alt R`` saves the notebook before opening the deck (RISE 0.43's ``RISE:preview`` calls
+    ``context.save()``): the test asserts it does, and keeps that save in the browser
+    (:class:`_VirtualDisk`) so the repository's file is never written (``assert_untouched``).
+    Also checked: the course's ``overrides.json`` (``tools/lab_settings.py``) is in effect, and
+    JupyterLab shows no "official Jupyter news" prompt.
+    """
+    notebook = PRESENTED
+    rel = notebook.relative_to(ROOT).as_posix()
+    before = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    kinds = [c.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for c in cells]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    setup = next(i for i in code if kinds[i] == "skip")
+    # the first fragment that needs the set-up cell, and a later shown cell that needs it in turn
+    fragment = next(i for i in code if kinds[i] == "fragment" and "data." in _joined(cells[i]["source"]))
+    rerun = next(i for i in code if i > fragment and kinds[i] != "skip"
+                 and "patients" in _joined(cells[i]["source"]) and "=" not in _joined(cells[i]["source"]))
+    notification = _api(lab.base, lab.token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    # the server applies overrides.json as the schema's defaults (the stock default is "none": ask)
+    fetch_news = notification["schema"]["properties"]["fetchNews"]["default"]
+    assert fetch_news == "false", f"overrides.json is not in effect (tools/lab_settings.py): fetchNews {fetch_news!r}"
+
+    errors: list[str] = []
+    context, page = _open_page(browser, errors, viewport=slide_check.VIEWPORT)
+    disk = _VirtualDisk(lab, rel)
+    context.route(disk.pattern, disk.handle)
+    try:
+        page.goto(lab.url(f"/lab/tree/{rel}"), wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=RENDER_TIMEOUT_MS)
+        _menu(page, "Edit", "Clear Outputs of All Cells")
+        _menu(page, "Run", "Run All Cells")
+        prompts = """(n) => { const p = [...document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')].map(e => e.innerText);
+            return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }"""
+        page.wait_for_function(prompts, arg=len(code), timeout=RENDER_TIMEOUT_MS)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=RENDER_TIMEOUT_MS)
+        news = page.get_by_text(re.compile("Jupyter news", re.IGNORECASE))
+        assert news.count() == 0, "JupyterLab asks about official Jupyter news (overrides.json not applied)"
+
+        page.locator(".jp-NotebookPanel .jp-Notebook").first.focus()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Alt+r")
+        deck = page.wait_for_selector("iframe[src*='/rise/']", timeout=RENDER_TIMEOUT_MS).content_frame()
+        deck.wait_for_selector(".reveal .slides > section > section.present", timeout=RENDER_TIMEOUT_MS)
+        deck.wait_for_function(f"() => document.querySelectorAll('.reveal .slides .jp-Cell').length === {len(cells)}",
+                               timeout=RENDER_TIMEOUT_MS)
+        assert len(disk.saved) == 1, f"Alt R saved the notebook {len(disk.saved)} times (RISE 0.43 saves once)"
+        saved = disk.saved[0]["content"]["cells"]
+        assert saved[setup].get("outputs") and saved[setup]["execution_count"] == 1, (
+            "the save Alt R made holds no fresh run of the set-up cell")
+        sessions = _api(lab.base, lab.token, "/api/sessions")
+        mine = [s for s in sessions if s["path"] == rel]
+        assert len(mine) == 1 and mine[0]["kernel"]["connections"] >= 2, (
+            f"the deck does not share the notebook's kernel: {mine}")
+
+        roles = deck.evaluate(DECK_CELLS_JS)
+        shown_skip = [i for i, role in enumerate(roles) if role["hidden"] != (kinds[i] == "skip")]
+        assert not shown_skip, f"cells shown/hidden against their skip marks: {shown_skip}"
+        failed = [i for i, role in enumerate(roles) if role["error"] or "Traceback" in role["text"]]
+        assert not failed, f"cells show an error in the deck: {failed}"
+
+        # an instructor starts at the first slide and presses Space; the fragment waits for its own press
+        deck.locator(".reveal").focus()
+        page.keyboard.press("Home")
+        for _ in range(len(cells)):
+            role = deck.evaluate(DECK_CELLS_JS)[fragment]
+            if role["present"]:
+                break
+            page.keyboard.press("Space")
+            page.wait_for_timeout(100)
+        assert role["present"], f"Space never reached cell {fragment}'s slide"
+        assert role["fragment"] and not role["shown"], f"fragment cell {fragment} shown before the key press: {role}"
+        page.keyboard.press("Space")
+        # the fragment fades in (reveal's CSS transition): wait until its output is seen
+        deck.wait_for_function(f"() => {{ const c = ({DECK_CELLS_JS})()[{fragment}]; return c.shown && c.output.trim(); }}",
+                               timeout=5_000)
+        role = deck.evaluate(DECK_CELLS_JS)[fragment]
+        assert role["present"], f"the key press left cell {fragment}'s slide instead of revealing it"
+        fresh = "".join(_joined(o.get("text", "")) for o in saved[fragment]["outputs"])
+        assert fresh.strip() and _squash(fresh) in _squash(role["output"]), (
+            f"cell {fragment} (needs the set-up cell) does not show its fresh output in the deck: {role}")
+
+        # run a later cell from the deck: it needs the set-up cell's and the fragment's variables
+        count = len(code) + 1
+        deck.evaluate(f"() => {{ location.hash = '#/' + ({DECK_CELLS_JS})()[{rerun}].section; }}")
+        deck.wait_for_function(f"() => ({DECK_CELLS_JS})()[{rerun}].present", timeout=5_000)
+        deck.locator(".reveal .slides .jp-Cell").nth(rerun).locator(".jp-InputPrompt").click()
+        page.keyboard.press("Shift+Enter")
+        deck.wait_for_function(f"() => ({DECK_CELLS_JS})()[{rerun}].prompt.includes('[{count}]')", timeout=30_000)
+        role = deck.evaluate(DECK_CELLS_JS)[rerun]
+        assert not role["error"] and role["output"].strip(), f"cell {rerun} run from the deck: {role}"
+        assert not errors, f"JavaScript errors: {errors}"
+    finally:
+        context.close()
+        for session in _api(lab.base, lab.token, "/api/sessions"):
+            if session["path"] == rel:  # this test's kernel: free its memory for the other tests
+                _api(lab.base, lab.token, f"/api/sessions/{session['id']}", method="DELETE")
     assert_untouched(lab, notebook, before)
