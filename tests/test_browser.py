@@ -430,3 +430,12 @@ def test_a_glossary_link_opens_the_term_in_jupyterlab(browser, lab: Lab) -> None
     finally:
         context.close()
     assert_untouched(lab, notebook, before)
+
+
+def test_jupyterlab_starts_with_the_course_defaults(lab: Lab) -> None:
+    """overrides.json (tools/lab_settings.py, installed by make and Binder) is in effect: no news prompt."""
+    notification = _api(lab.base, lab.token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    # the server hands overrides.json to the front end as the schema's defaults (stock: "none", ask)
+    properties = notification["schema"]["properties"]
+    assert properties["fetchNews"]["default"] == "false", properties["fetchNews"]
+    assert properties["checkForUpdates"]["default"] is False
